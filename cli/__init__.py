@@ -1,0 +1,1 @@
+"""The `oversight` command line: thin commands that hand off to one function each."""

@@ -1,0 +1,174 @@
+"""`oversight import | findings | run | demo | policy show | policy check`.
+
+Only this module resolves "today" (in Europe/London) and reads the environment's defaults;
+everything it calls takes them as parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+import yaml
+from pydantic import ValidationError
+
+from models.db import database_url, open_database
+from models.policy.evaluate import evaluate
+from models.policy.findings import findings_document
+from models.policy.policy import load_policy
+from models.store import ImportRejected, import_paths, load_snapshot
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+policy_app = typer.Typer(no_args_is_help=True, help="Show a preset or check a council's policy file.")
+app.add_typer(policy_app, name="policy")
+
+AsOf = Annotated[
+    datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day to evaluate (default: today in Europe/London)."),
+]
+PolicyOption = Annotated[
+    str,
+    typer.Option("--policy", envvar="OVERSIGHT_POLICY", help="A preset name or a policy file."),
+]
+
+
+def today_in_london() -> date:
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def _day(as_of: datetime | None) -> date:
+    return as_of.date() if as_of else today_in_london()
+
+
+def _policy_label(policy: str) -> str:
+    """The preset name as given, or the name a council's own file declares."""
+    return load_policy(policy).name if Path(policy).is_file() else policy
+
+
+@app.command("import")
+def import_command(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders of them.")]) -> None:
+    """Import the contract's CSV files in one transaction: all of them, or none."""
+    try:
+        report = import_paths(open_database(database_url()), paths)
+    except ImportRejected as rejected:
+        for problem in rejected.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"import rejected: {len(rejected.problems)} problem(s); nothing was changed", err=True)
+        raise typer.Exit(2) from None
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    summary = ", ".join(f"{count} {table}" for table, count in report.counts.items())
+    typer.echo(f"imported {summary or 'nothing'}")
+
+
+@app.command()
+def findings(as_of: AsOf = None, policy: PolicyOption = "default") -> None:
+    """Print the findings as JSON; sends nothing."""
+    day = _day(as_of)
+    rules = _load_policy_or_exit(policy)
+    snapshot = load_snapshot(open_database(database_url()))
+    document = findings_document(day, _policy_label(policy), evaluate(snapshot, rules, day))
+    json.dump(document, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+@app.command()
+def run(
+    as_of: AsOf = None,
+    policy: PolicyOption = "default",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; store and send nothing.")] = False,
+) -> None:
+    """The nightly flow, now: evaluate, queue reminders, deliver them, print a summary."""
+    _load_policy_or_exit(policy)
+    summary = _run_nightly(_day(as_of), policy, dry_run, database_url(), None)
+    _print_summary(summary)
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option(help="Where the demo council's files, database and outbox go.")] = Path("oversight-demo"),
+) -> None:
+    """Build a demo council on the embedded default and run the nightly flow on it."""
+    from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
+
+    folder = folder.resolve()
+    database = folder / "oversight.db"
+    database.unlink(missing_ok=True)
+    csv_folder = folder / "csv"
+    write_csvs(generate(SCALES["demo"], DEMO_AS_OF), csv_folder)
+    url = f"sqlite:///{database}"
+    report = import_paths(open_database(url), [csv_folder])
+    typer.echo(f"Demo council written to {csv_folder}")
+    typer.echo("Imported " + ", ".join(f"{n} {table}" for table, n in report.counts.items()) + f" into {database}")
+    typer.echo(f"Running the nightly flow for {DEMO_AS_OF} (policy: default) ...")
+    summary = _run_nightly(DEMO_AS_OF, "default", False, url, str(folder / "outbox"))
+    _print_summary(summary)
+    typer.echo(f"\nSee the findings:  OVERSIGHT_DATABASE_URL={url} oversight findings --as-of {DEMO_AS_OF}")
+
+
+@policy_app.command("show")
+def policy_show(policy: Annotated[str, typer.Argument(help="A preset name or a policy file.")]) -> None:
+    """Print a policy resolved in full, each rule with its source."""
+    resolved = _load_policy_or_exit(policy)
+    typer.echo(yaml.safe_dump(resolved.model_dump(mode="json"), sort_keys=False, width=100), nl=False)
+
+
+@policy_app.command("check")
+def policy_check(file: Annotated[Path, typer.Argument(help="A council's policy file.")]) -> None:
+    """Validate a council's own policy file, listing every mistake."""
+    _load_policy_or_exit(str(file))
+    typer.echo(f"{file}: valid")
+
+
+def _load_policy_or_exit(policy: str):  # type: ignore[no-untyped-def]
+    try:
+        return load_policy(policy)
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"])
+            typer.echo(f"{policy}: {where}: {problem['msg']}", err=True)
+        raise typer.Exit(2) from None
+    except (ValueError, yaml.YAMLError) as error:
+        typer.echo(f"{policy}: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _run_nightly(as_of: date, policy: str, dry_run: bool, url: str, outbox: str | None):  # type: ignore[no-untyped-def]
+    _prefect_defaults()
+    from flows.nightly import nightly
+
+    return nightly(as_of=as_of, policy=policy, dry_run=dry_run, database=url, outbox=outbox)
+
+
+def _prefect_defaults() -> None:
+    """Oversight's own Prefect home and quiet, patient defaults for the embedded local server."""
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".oversight" / "prefect")))
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+    total = sum(summary.findings.values())
+    typer.echo(f"\n{summary.as_of} ({summary.policy}): {total} finding(s)")
+    for kind, count in sorted(summary.findings.items()):
+        typer.echo(f"  {kind:28} {count}")
+    if summary.dry_run:
+        typer.echo(f"\nDry run: {len(summary.messages)} message(s) would be sent; nothing stored or sent.")
+        for message in summary.messages:
+            typer.echo(f"  to {message.recipient_id} <{message.address}>: {message.subject}")
+        return
+    if not summary.messages and total:
+        typer.echo(f"\n{summary.as_of} is not a working day: no reminders are sent.")
+    typer.echo(f"\nMessages: {summary.queued} queued, {len(summary.sent)} sent, {len(summary.failed)} failed")
+    for where in summary.sent:
+        typer.echo(f"  sent: {where}")
+    for key, error in summary.failed.items():
+        typer.echo(f"  FAILED {key}: {error}")

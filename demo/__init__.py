@@ -1,0 +1,1 @@
+"""Synthetic councils: the demo, and (at larger scales) the benchmark's data."""

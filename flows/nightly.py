@@ -1,0 +1,58 @@
+"""The nightly run: gather the council, decide the findings, apply them as reminders."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from prefect import flow
+
+from models.db import database_url
+from notifications.channels import Outgoing
+from tasks.council import evaluate_council, load_council, record_findings
+from tasks.reminders import compose_reminders, deliver_reminders, queue_reminders
+
+
+@dataclass
+class NightlySummary:
+    as_of: date
+    policy: str
+    dry_run: bool
+    findings: dict[str, int]
+    messages: list[Outgoing]
+    queued: int = 0
+    sent: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+@flow(name="oversight-nightly")
+def nightly(
+    as_of: date,
+    policy: str = "default",
+    dry_run: bool = False,
+    database: str | None = None,
+    outbox: str | None = None,
+) -> NightlySummary:
+    """Evaluate the council's policy on `as_of`, queue one digest per recipient, deliver them.
+
+    With `dry_run`, nothing is stored or sent: the summary shows what would be.
+    """
+    url = database or database_url()
+    snapshot = load_council(url)
+    findings = evaluate_council(snapshot, policy, as_of)
+    messages = compose_reminders(snapshot, findings, as_of)
+    summary = NightlySummary(
+        as_of=as_of,
+        policy=policy,
+        dry_run=dry_run,
+        findings=dict(Counter(f.kind.value for f in findings)),
+        messages=messages,
+    )
+    if dry_run:
+        return summary
+    record_findings(url, as_of, policy, findings)
+    summary.queued = queue_reminders(url, as_of, messages, outbox)
+    report = deliver_reminders(url, outbox)
+    summary.sent, summary.failed = report.sent, report.failed
+    return summary

@@ -1,0 +1,1 @@
+"""Oversight's data: the pure policy core (`models.policy`), the ORM tables and the store."""

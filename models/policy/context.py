@@ -1,0 +1,79 @@
+"""What every rule shares: the day, the calendar, the policy, and who answers to whom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from models.policy.calendar import WorkingCalendar
+from models.policy.facts import Snapshot, StaffMember
+from models.policy.findings import As, Recipient, Stage
+from models.policy.policy import Policy
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where as-of falls against a due date: its stage and how many working days late."""
+
+    stage: Stage
+    working_days_overdue: int
+
+
+@dataclass
+class Context:
+    snapshot: Snapshot
+    policy: Policy
+    as_of: date
+    calendar: WorkingCalendar
+
+    def timing(self, due: date) -> Timing | None:
+        """Upcoming within the policy's window, chase once overdue, escalate after the ladder's
+        working days; None while the due date is further off than the window."""
+        if self.as_of <= due:
+            if due - self.as_of <= timedelta(days=self.policy.upcoming_within_days):
+                return Timing(Stage.UPCOMING, 0)
+            return None
+        late = self.calendar.working_days_between(due, self.as_of)
+        stage = Stage.ESCALATE if late > self.policy.escalation.after_working_days else Stage.CHASE
+        return Timing(stage, late)
+
+    def active(self, staff_id: str | None) -> StaffMember | None:
+        """The member of staff, if they exist and are in post on as-of."""
+        member = self.snapshot.staff_by_id.get(staff_id or "")
+        return member if member and member.is_active(self.as_of) else None
+
+    def supervisor_of(self, member: StaffMember) -> StaffMember | None:
+        """The line manager supervises; an agreement names the supervisor where no line manager is
+        recorded."""
+        if member.line_manager_id:
+            return self.active(member.line_manager_id)
+        agreements = self.snapshot.agreements_by_staff.get(member.staff_id, [])
+        return self.active(agreements[-1].supervisor_id) if agreements else None
+
+    def is_absent(self, staff_id: str) -> bool:
+        return any(a.covers(self.as_of) for a in self.snapshot.absences_by_staff.get(staff_id, []))
+
+    def notify_responsible(
+        self, responsible: StaffMember | None, as_: As, stage: Stage, *also: Recipient
+    ) -> tuple[Recipient, ...]:
+        """Tell the person who must act; on escalation, or while they are absent, their line
+        manager too. `also` are told as well (the worker, the supervisee)."""
+        recipients: list[Recipient] = []
+        if responsible:
+            recipients.append(Recipient(responsible.staff_id, as_))
+            manager = self.active(responsible.line_manager_id)
+            if manager and (stage is Stage.ESCALATE or self.is_absent(responsible.staff_id)):
+                recipients.append(Recipient(manager.staff_id, As.LINE_MANAGER))
+        recipients.extend(also)
+        return _unique(recipients)
+
+
+def _unique(recipients: list[Recipient]) -> tuple[Recipient, ...]:
+    """Each person once, in the first capacity they were named in."""
+    seen: set[str] = set()
+    kept = []
+    for recipient in recipients:
+        if recipient.staff_id not in seen:
+            seen.add(recipient.staff_id)
+            kept.append(recipient)
+    return tuple(kept)

@@ -1,0 +1,177 @@
+"""A council's supervision policy as validated data.
+
+Presets live in `presets/*.yaml`; a council's own file has the same form and may say
+`extends: <preset>` to write only what differs. Every rule carries `source`, the section of the
+council's document it comes from, so a finding can say which rule raised it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from models.policy.facts import AbsenceKind, CaseCategory, Role
+from models.policy.intervals import Interval
+
+PRESETS = Path(__file__).parent / "presets"
+
+
+def _interval(value: Any) -> Interval:
+    return value if isinstance(value, Interval) else Interval.parse(str(value))
+
+
+IntervalField = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(str)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Frequency(_Strict):
+    every: IntervalField
+    source: str
+
+
+class Phase(_Strict):
+    """One step of a staged frequency: `every` applies until `until` after the anchor date."""
+
+    until: IntervalField
+    every: IntervalField
+
+
+class Staged(_Strict):
+    """Frequencies that tighten early on (ASYE from `asye_start`, probation from `start_date`)."""
+
+    phases: list[Phase]
+    source: str
+
+    def interval_on(self, anchor: date, day: date) -> Interval | None:
+        """The phase's interval in force on `day`, or None once every phase has passed."""
+        for phase in self.phases:
+            if day < phase.until.after(anchor):
+                return phase.every
+        return None
+
+
+class Supervision(_Strict):
+    default: Frequency
+    roles: dict[Role, Frequency] = Field(default_factory=dict)
+    asye: Staged
+    probation: Staged
+    calendar_month: bool = Field(
+        default=False,
+        description='"Once a calendar month": a monthly session is next due at the end of the '
+        "month after the month of the last one.",
+    )
+
+    def role_frequency(self, role: Role) -> Frequency:
+        return self.roles.get(role, self.default)
+
+
+class Rebooking(_Strict):
+    within_working_days: int = Field(ge=0)
+    source: str
+
+
+class Records(_Strict):
+    written_within_working_days: int = Field(ge=0)
+    written_source: str
+    signed_within_working_days: int = Field(ge=0)
+    signed_source: str
+    deemed_agreed: bool = False
+
+
+class AbsenceThreshold(_Strict):
+    kinds: list[AbsenceKind]
+    more_than: IntervalField
+    source: str
+
+
+class Absence(_Strict):
+    thresholds: list[AbsenceThreshold]
+
+
+class Cases(_Strict):
+    default: Frequency
+    categories: dict[CaseCategory, Frequency] = Field(default_factory=dict)
+    first_within_working_days: int | None = Field(default=None, ge=0)
+    first_source: str | None = None
+
+    def category_frequency(self, category: CaseCategory) -> Frequency:
+        return self.categories.get(category, self.default)
+
+
+class Agreements(_Strict):
+    signed_within: IntervalField
+    signed_source: str
+    review_every: IntervalField
+    review_source: str
+
+
+class Escalation(_Strict):
+    """After how many working days overdue a chase becomes an escalation to the line manager."""
+
+    after_working_days: int = Field(ge=0)
+    source: str
+
+
+class Policy(_Strict):
+    name: str
+    title: str
+    upcoming_within_days: int = Field(ge=0, description="How far ahead upcoming work is shown.")
+    escalation: Escalation
+    supervision: Supervision
+    rebooking: Rebooking
+    records: Records
+    absence: Absence
+    cases: Cases
+    agreements: Agreements
+
+
+def preset_names() -> list[str]:
+    return sorted(path.stem for path in PRESETS.glob("*.yaml"))
+
+
+def load_policy(name_or_path: str) -> Policy:
+    """A preset by name (`default`, `stoke`, ...) or a council's own policy file by path."""
+    return Policy.model_validate(_resolve(name_or_path, seen=()))
+
+
+def _resolve(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    path = _locate(name_or_path)
+    if str(path) in seen:
+        raise ValueError(f"policy {name_or_path!r} extends itself through {' -> '.join(seen)}")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: a policy file is a mapping of settings")
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    return _merge(_resolve(str(parent), seen + (str(path),)), raw)
+
+
+def _locate(name_or_path: str) -> Path:
+    preset = PRESETS / f"{name_or_path}.yaml"
+    if preset.is_file():
+        return preset
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    raise ValueError(
+        f"no policy {name_or_path!r}: name a preset ({', '.join(preset_names())}) or a file"
+    )
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` laid over `base`, mapping by mapping; lists and values are replaced whole."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

@@ -1,0 +1,86 @@
+"""Supervision records: written by the supervisor, then signed by the supervisee.
+
+A record moves: held -> written -> circulated -> signed (or deemed agreed, or disputed). The
+supervisor is chased for an unwritten record, the supervisee for an unsigned one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from models.policy.context import Context
+from models.policy.facts import SessionStatus, SupervisionSession
+from models.policy.findings import As, Finding, Kind
+
+
+def record_findings(ctx: Context) -> Iterator[Finding]:
+    for member in ctx.snapshot.staff:
+        if not member.is_active(ctx.as_of):
+            continue
+        for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
+            if (
+                session.status is SessionStatus.HELD
+                and session.is_one_to_one
+                and session.held_on is not None
+                and session.held_on <= ctx.as_of
+            ):
+                yield from _record_finding(ctx, session)
+
+
+def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Finding]:
+    rules = ctx.policy.records
+    supervisor = ctx.active(session.supervisor_id)
+    supervisee = ctx.active(session.supervisee_id)
+    if session.record_written_on is None:
+        assert session.held_on is not None
+        deadline = ctx.calendar.add_working_days(
+            session.held_on, rules.written_within_working_days
+        )
+        timing = ctx.timing(deadline)
+        if ctx.as_of > deadline and timing:
+            yield Finding(
+                kind=Kind.RECORD_NOT_WRITTEN,
+                staff_id=session.supervisee_id,
+                session_id=session.session_id,
+                due=deadline,
+                stage=timing.stage,
+                working_days_overdue=timing.working_days_overdue,
+                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+                detail=f"record of the {session.kind} session held {session.held_on} is not written",
+                rule=f"records.written_within_working_days: {rules.written_source}",
+            )
+        return
+    # Without a circulation date, the record is taken as shared when it was written.
+    received = session.record_circulated_on or session.record_written_on
+    if session.supervisee_signed_on is not None or session.record_disputed:
+        return
+    deadline = ctx.calendar.add_working_days(received, rules.signed_within_working_days)
+    timing = ctx.timing(deadline)
+    if ctx.as_of <= deadline or timing is None:
+        return
+    rule = f"records.signed_within_working_days: {rules.signed_source}"
+    if rules.deemed_agreed:
+        yield Finding(
+            kind=Kind.RECORD_DEEMED_AGREED,
+            staff_id=session.supervisee_id,
+            session_id=session.session_id,
+            due=deadline,
+            stage=timing.stage,
+            working_days_overdue=timing.working_days_overdue,
+            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+            detail=f"record circulated {received} was not signed within "
+            f"{rules.signed_within_working_days} working days: close it as deemed agreed",
+            rule=f"records.deemed_agreed: {rules.signed_source}",
+        )
+        return
+    yield Finding(
+        kind=Kind.RECORD_UNSIGNED,
+        staff_id=session.supervisee_id,
+        session_id=session.session_id,
+        due=deadline,
+        stage=timing.stage,
+        working_days_overdue=timing.working_days_overdue,
+        notify=ctx.notify_responsible(supervisee, As.SUPERVISEE, timing.stage),
+        detail=f"record circulated {received} is not signed",
+        rule=rule,
+    )

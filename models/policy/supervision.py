@@ -1,0 +1,189 @@
+"""Staff supervision: when the next 1:1 is due, and rebooking after a cancellation.
+
+Contract, "Date arithmetic": a supervision is due one interval after the last held 1:1, using the
+interval in force on the day of that session; with none held, one interval after the start date
+(an ASYE's first: 7 days after `asye_start`). Group sessions never count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from models.policy.context import Context
+from models.policy.facts import (
+    AbsenceKind,
+    Agreement,
+    CancelReason,
+    Role,
+    SessionStatus,
+    StaffMember,
+    SupervisionSession,
+)
+from models.policy.findings import As, Finding, Kind, Stage
+from models.policy.intervals import Interval, end_of_next_calendar_month
+from models.policy.policy import Supervision
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a member of staff's next 1:1 is due, and the rule that set it."""
+
+    on: date
+    interval: Interval
+    rule: str
+    last_held: date | None
+
+
+def next_supervision_due(
+    member: StaffMember,
+    sessions: list[SupervisionSession],
+    agreement: Agreement | None,
+    rules: Supervision,
+    as_of: date,
+) -> Due:
+    held = [s.held_on for s in sessions if _held_one_to_one(s, as_of)]
+    last_held = max(held) if held else None
+    anchor = last_held or (member.asye_start if _is_asye(member) else None) or member.start_date
+    interval, rule = _interval_in_force(member, agreement, rules, anchor)
+    if rules.calendar_month and interval == Interval(months=1):
+        return Due(end_of_next_calendar_month(anchor), interval, rule, last_held)
+    return Due(interval.after(anchor), interval, rule, last_held)
+
+
+def _held_one_to_one(session: SupervisionSession, as_of: date) -> bool:
+    return (
+        session.is_one_to_one
+        and session.status is SessionStatus.HELD
+        and session.held_on is not None
+        and session.held_on <= as_of
+    )
+
+
+def _is_asye(member: StaffMember) -> bool:
+    return member.role is Role.ASYE or member.asye_start is not None
+
+
+def _interval_in_force(
+    member: StaffMember, agreement: Agreement | None, rules: Supervision, day: date
+) -> tuple[Interval, str]:
+    """The strictest of the role's frequency (staged for an ASYE), a probation phase, and the
+    supervision agreement's own frequency: the one that makes the next session due soonest."""
+    role = rules.role_frequency(member.role)
+    candidates = [(role.every, f"supervision.roles.{member.role}: {role.source}")]
+    if _is_asye(member):
+        staged = rules.asye.interval_on(member.asye_start or member.start_date, day)
+        if staged:
+            candidates = [(staged, f"supervision.asye: {rules.asye.source}")]
+    if member.probation_end is not None and day <= member.probation_end:
+        staged = rules.probation.interval_on(member.start_date, day)
+        if staged:
+            candidates.append((staged, f"supervision.probation: {rules.probation.source}"))
+    if agreement and agreement.frequency:
+        candidates.append(
+            (Interval.parse(agreement.frequency), "supervision agreement: a stricter frequency")
+        )
+    return min(candidates, key=lambda c: c[0].after(day))
+
+
+def current_agreement(ctx: Context, member: StaffMember, supervisor_id: str) -> Agreement | None:
+    """The latest agreement between this supervisee and their present supervisor."""
+    agreements = [
+        a for a in ctx.snapshot.agreements_by_staff.get(member.staff_id, [])
+        if a.supervisor_id == supervisor_id
+    ]
+    return max(agreements, key=lambda a: a.signed_on or date.min, default=None)
+
+
+def supervision_findings(ctx: Context) -> Iterator[Finding]:
+    """`supervision_upcoming` and `supervision_overdue` for every supervisee in post."""
+    for member in ctx.snapshot.staff:
+        if not member.is_active(ctx.as_of):
+            continue
+        supervisor = ctx.supervisor_of(member)
+        if supervisor is None:
+            continue
+        sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
+        agreement = current_agreement(ctx, member, supervisor.staff_id)
+        due = next_supervision_due(member, sessions, agreement, ctx.policy.supervision, ctx.as_of)
+        timing = ctx.timing(due.on)
+        if timing is None:
+            continue
+        since = f"last 1:1 held {due.last_held}" if due.last_held else "no 1:1 held yet"
+        yield Finding(
+            kind=(
+                Kind.SUPERVISION_UPCOMING
+                if timing.stage is Stage.UPCOMING
+                else Kind.SUPERVISION_OVERDUE
+            ),
+            staff_id=member.staff_id,
+            due=due.on,
+            stage=timing.stage,
+            working_days_overdue=timing.working_days_overdue,
+            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+            detail=f"{due.interval} 1:1 supervision due {due.on} ({since})",
+            rule=due.rule,
+        )
+
+
+def rebook_findings(ctx: Context) -> Iterator[Finding]:
+    """`rebook_overdue`: a cancelled 1:1 not followed by a held one within the policy's working
+    days of the cancellation, or, when cancelled for sickness, of the absent person's return."""
+    within = ctx.policy.rebooking.within_working_days
+    for member in ctx.snapshot.staff:
+        if not member.is_active(ctx.as_of):
+            continue
+        sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
+        held = [s.held_on for s in sessions if _held_one_to_one(s, ctx.as_of)]
+        for session in sessions:
+            cancelled = session.cancelled_on or session.scheduled_for
+            if (
+                session.status is not SessionStatus.CANCELLED
+                or not session.is_one_to_one
+                or cancelled is None
+                or cancelled > ctx.as_of
+                or any(day >= cancelled for day in held)
+            ):
+                continue
+            start = _rebook_clock_start(ctx, session, cancelled)
+            if start is None:
+                continue
+            deadline = ctx.calendar.add_working_days(start, within)
+            if ctx.as_of <= deadline:
+                continue
+            timing = ctx.timing(deadline)
+            assert timing is not None  # as-of is past the deadline: always chase or escalate
+            supervisor = ctx.active(session.supervisor_id) or ctx.supervisor_of(member)
+            yield Finding(
+                kind=Kind.REBOOK_OVERDUE,
+                staff_id=member.staff_id,
+                session_id=session.session_id,
+                due=deadline,
+                stage=timing.stage,
+                working_days_overdue=timing.working_days_overdue,
+                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+                detail=f"1:1 cancelled {cancelled} has not been rebooked and held by {deadline}",
+                rule=f"rebooking: {ctx.policy.rebooking.source}",
+            )
+
+
+def _rebook_clock_start(ctx: Context, session: SupervisionSession, cancelled: date) -> date | None:
+    """The day the rebooking clock starts: the cancellation, or for sickness the first working day
+    after the absence covering it ends. None while that absence is still open."""
+    if session.cancel_reason is not CancelReason.SICKNESS:
+        return cancelled
+    returns = []
+    for staff_id in (session.supervisee_id, session.supervisor_id):
+        for absence in ctx.snapshot.absences_by_staff.get(staff_id, []):
+            if absence.kind is AbsenceKind.SICKNESS and (
+                absence.covers(cancelled)
+                or (session.scheduled_for is not None and absence.covers(session.scheduled_for))
+            ):
+                if absence.end_date is None or absence.end_date >= ctx.as_of:
+                    return None
+                returns.append(ctx.calendar.next_working_day(absence.end_date))
+    if not returns:
+        return cancelled
+    # "Within N working days of E" does not count E, so the return day itself is E.
+    return max(returns)

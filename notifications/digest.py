@@ -1,0 +1,112 @@
+"""Grouping findings into one digest per recipient, sectioned by what they must do.
+
+Pure: findings and staff in, digests out. A digest names a case by its reference and a
+colleague by name and id; it never carries the content of a supervision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from models.policy.facts import StaffMember
+from models.policy.findings import As, Finding, Kind, Stage
+
+# What a recipient must do about each kind of finding, in the order digests list them.
+ACTIONS: tuple[tuple[str, str], ...] = (
+    ("cover", "Arrange cover for an absent supervisor"),
+    ("escalated", "Escalated to you: follow these up"),
+    ("book", "Book and hold supervision"),
+    ("write", "Write up supervision records"),
+    ("close", "Close records as deemed agreed"),
+    ("sign", "Sign your supervision records"),
+    ("cases", "Discuss cases in supervision"),
+    ("agreements", "Supervision agreements"),
+    ("absent", "Your supervisor is away"),
+)
+_ACTION_TITLES = dict(ACTIONS)
+
+
+def action_for(finding: Finding, as_: As) -> str:
+    """The section a finding goes under for someone told of it in the capacity `as_`."""
+    if finding.kind is Kind.SUPERVISOR_ABSENT:
+        return "absent" if as_ is As.SUPERVISEE else "cover"
+    if as_ is As.LINE_MANAGER:
+        return "escalated"
+    return {
+        Kind.SUPERVISION_UPCOMING: "book",
+        Kind.SUPERVISION_OVERDUE: "book",
+        Kind.REBOOK_OVERDUE: "book",
+        Kind.RECORD_NOT_WRITTEN: "write",
+        Kind.RECORD_UNSIGNED: "sign",
+        Kind.RECORD_DEEMED_AGREED: "close",
+        Kind.CASE_DISCUSSION_UPCOMING: "cases",
+        Kind.CASE_DISCUSSION_OVERDUE: "cases",
+        Kind.AGREEMENT_MISSING: "agreements",
+        Kind.AGREEMENT_REVIEW_DUE: "agreements",
+    }[finding.kind]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a digest: a finding as one recipient sees it."""
+
+    finding: Finding
+    about: StaffMember | None
+
+    @property
+    def late(self) -> str:
+        if self.finding.stage is Stage.UPCOMING:
+            return f"due {self.finding.due}"
+        days = self.finding.working_days_overdue
+        return f"due {self.finding.due}, {days} working day{'s' if days != 1 else ''} late"
+
+
+@dataclass(frozen=True)
+class Section:
+    action: str
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one person must act on tonight."""
+
+    recipient: StaffMember
+    as_of: date
+    sections: tuple[Section, ...]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+    @property
+    def is_only_sign_off(self) -> bool:
+        """A supervisee with nothing but records to sign gets the short, kind nudge."""
+        return all(section.action == "sign" for section in self.sections)
+
+
+def build_digests(
+    findings: list[Finding], staff_by_id: dict[str, StaffMember], as_of: date
+) -> list[Digest]:
+    """One digest per person named in any finding's `notify`, ordered by staff id."""
+    by_recipient: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
+    for finding in findings:
+        about = staff_by_id.get(finding.staff_id)
+        for recipient in finding.notify:
+            action = action_for(finding, recipient.as_)
+            by_recipient[recipient.staff_id][action].append(Item(finding, about))
+    digests = []
+    for staff_id in sorted(by_recipient):
+        recipient = staff_by_id.get(staff_id)
+        if recipient is None:
+            continue
+        sections = tuple(
+            Section(action, _ACTION_TITLES[action], tuple(by_recipient[staff_id][action]))
+            for action, _ in ACTIONS
+            if action in by_recipient[staff_id]
+        )
+        digests.append(Digest(recipient, as_of, sections))
+    return digests

@@ -1,0 +1,30 @@
+"""Loading a council, evaluating its policy, and keeping the night's findings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from models.db import open_database
+from models.policy.evaluate import evaluate
+from models.policy.facts import Snapshot
+from models.policy.findings import Finding
+from models.policy.policy import load_policy
+from models.store import load_snapshot, save_findings
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
+def load_council(database_url: str) -> Snapshot:
+    return load_snapshot(open_database(database_url))
+
+
+@task(cache_policy=NO_CACHE)
+def evaluate_council(snapshot: Snapshot, policy: str, as_of: date) -> list[Finding]:
+    return evaluate(snapshot, load_policy(policy), as_of)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
+def record_findings(database_url: str, as_of: date, policy: str, findings: list[Finding]) -> None:
+    save_findings(open_database(database_url), as_of, policy, findings)
