@@ -1,0 +1,80 @@
+"""`oversight import` against SQLite and PostgreSQL: one transaction, upsert by id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from models.store import ImportRejected, import_paths, load_snapshot
+from models.tables import CaseRow, SessionRow, StaffRow
+from tests.csvdata import GOOD, with_line, write_folder
+
+
+def counts(engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            row.__tablename__: connection.scalar(select(func.count()).select_from(row))
+            for row in (StaffRow, SessionRow, CaseRow)
+        }
+
+
+def test_importing_a_folder_stores_every_table(engine, tmp_path):
+    report = import_paths(engine, [write_folder(tmp_path, GOOD)])
+    assert report.counts == {
+        "closures": 1, "staff": 4, "agreements": 2, "absences": 1, "sessions": 2, "cases": 2, "discussions": 1,
+    }
+    snapshot = load_snapshot(engine)
+    assert snapshot.staff_by_id["S1"].fte == 0.8
+    assert snapshot.sessions_by_supervisee["S1"][0].record_circulated_on.isoformat() == "2026-11-16"
+
+
+def test_importing_the_same_export_again_changes_nothing(engine, tmp_path):
+    folder = write_folder(tmp_path, GOOD)
+    import_paths(engine, [folder])
+    before = load_snapshot(engine)
+    import_paths(engine, [folder])
+    after = load_snapshot(engine)
+    assert (after.staff, after.sessions, after.discussions) == (before.staff, before.sessions, before.discussions)
+
+
+def test_a_reexport_updates_rows_by_id(engine, tmp_path):
+    import_paths(engine, [write_folder(tmp_path / "first", GOOD)])
+    signed = GOOD["sessions.csv"].replace("2026-11-16,2026-11-16,,,false", "2026-11-16,2026-11-16,2026-11-18,2026-11-18,false")
+    import_paths(engine, [write_folder(tmp_path / "second", {"sessions.csv": signed})])
+    [session] = load_snapshot(engine).sessions_by_supervisee["S1"]
+    assert session.supervisee_signed_on.isoformat() == "2026-11-18"
+
+
+def test_a_later_file_may_refer_to_what_an_earlier_import_stored(engine, tmp_path):
+    import_paths(engine, [write_folder(tmp_path / "first", GOOD)])
+    extra = {"cases.csv": "case_id,category,worker_id,allocated_on,closed_on\nC-2001,cic,S2,2026-11-09,\n"}
+    import_paths(engine, [write_folder(tmp_path / "second", extra)])
+    assert counts(engine)["cases"] == 3
+
+
+@pytest.mark.parametrize(
+    "name, bad_line",
+    [
+        ("staff.csv", "S9,Zara Young,zara@council.example,,wizard,Team 1,M1,2024-01-08,,,,,true"),
+        ("cases.csv", "C-9,cp,S404,2026-01-05,"),
+        ("discussions.csv", "C-1001,2026-13-01,"),
+    ],
+)
+def test_a_bad_file_is_rejected_whole_and_nothing_stored_changes(engine, tmp_path, name, bad_line):
+    import_paths(engine, [write_folder(tmp_path / "first", GOOD)])
+    before = counts(engine), load_snapshot(engine).staff
+    changed = {**GOOD, "staff.csv": GOOD["staff.csv"].replace("Priya Shah", "Priya Shah-Evans")}
+    with pytest.raises(ImportRejected) as rejected:
+        import_paths(engine, [write_folder(tmp_path / "second", with_line(changed, name, bad_line))])
+    assert [p.file for p in rejected.value.problems] == [str(tmp_path / "second" / name)]
+    assert (counts(engine), load_snapshot(engine).staff) == before
+
+
+def test_a_file_that_is_not_in_the_contract_is_refused(engine, tmp_path: Path):
+    path = tmp_path / "people.csv"
+    path.write_text("id\n1\n")
+    with pytest.raises(ImportRejected) as rejected:
+        import_paths(engine, [path])
+    assert "not a contract file" in str(rejected.value.problems[0])
