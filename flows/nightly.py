@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from prefect import flow
 
@@ -28,7 +29,7 @@ class NightlySummary:
 
 @flow(name="oversight-nightly")
 def nightly(
-    as_of: date,
+    as_of: date | None = None,
     policy: str = "default",
     dry_run: bool = False,
     database: str | None = None,
@@ -36,8 +37,11 @@ def nightly(
 ) -> NightlySummary:
     """Evaluate the council's policy on `as_of`, queue one digest per recipient, deliver them.
 
-    With `dry_run`, nothing is stored or sent: the summary shows what would be.
+    `as_of` defaults to today in Europe/London, resolved here once for the whole run (a
+    scheduled deployment passes none). With `dry_run`, nothing is stored or sent: the summary
+    shows what would be.
     """
+    as_of = as_of or datetime.now(ZoneInfo("Europe/London")).date()
     url = database or database_url()
     snapshot = load_council(url)
     findings = evaluate_council(snapshot, policy, as_of)

@@ -1,0 +1,69 @@
+"""The `oversight` command line, as a council's IT team and scripts use it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests.csvdata import GOOD, with_line, write_folder
+
+
+@pytest.fixture
+def oversight(database_url, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", database_url)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args))
+
+
+def test_import_then_findings_prints_the_contract_json(oversight, tmp_path):
+    assert oversight("import", str(write_folder(tmp_path, GOOD))).exit_code == 0
+    result = oversight("findings", "--as-of", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert (document["as_of"], document["policy"]) == ("2026-11-24", "default")
+    unsigned = [f for f in document["findings"] if f["kind"] == "record_unsigned"]
+    assert unsigned == [
+        {
+            "kind": "record_unsigned",
+            "staff_id": "S1",
+            "case_id": None,
+            "session_id": "X1",
+            "due": "2026-11-23",
+            "working_days_overdue": 1,
+            "stage": "chase",
+            "notify": [{"staff_id": "S1", "as": "supervisee"}],
+            "detail": "record circulated 2026-11-16 is not signed",
+        }
+    ]
+    keys = [(f["kind"], f["staff_id"], f["case_id"] or "", f["session_id"] or "") for f in document["findings"]]
+    assert keys == sorted(keys)
+
+
+def test_a_bad_import_exits_2_listing_every_problem_and_changes_nothing(oversight, tmp_path):
+    oversight("import", str(write_folder(tmp_path / "good", GOOD)))
+    before = oversight("findings", "--as-of", "2026-11-24").stdout
+    bad = with_line(with_line(GOOD, "cases.csv", "C-9,burglary,S1,2026-01-05,"), "staff.csv", "S9,Z,z@x.example,,social_worker,T,S9,2024-01-08,,,,,")
+    folder = write_folder(tmp_path / "bad", bad)
+    result = oversight("import", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder}/cases.csv:4: category: 'burglary' is not one of:" in result.stderr
+    assert f"{folder}/staff.csv:6: line_manager_id: S9 cannot manage themself" in result.stderr
+    assert oversight("findings", "--as-of", "2026-11-24").stdout == before
+
+
+def test_policy_show_prints_each_rule_with_its_source():
+    result = CliRunner().invoke(app, ["policy", "show", "default"])
+    assert result.exit_code == 0
+    assert "every: fortnightly" in result.stdout and "nelincs" in result.stdout
+
+
+def test_policy_check_reports_every_mistake(tmp_path):
+    broken = tmp_path / "ours.yaml"
+    broken.write_text("extends: default\nname: ours\nrecords:\n  signed_within_working_days: -1\nescalation:\n  after_working_days: soon\n")
+    result = CliRunner().invoke(app, ["policy", "check", str(broken)])
+    assert result.exit_code == 2
+    assert "records.signed_within_working_days" in result.stderr
+    assert "escalation.after_working_days" in result.stderr

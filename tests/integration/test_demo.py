@@ -1,0 +1,33 @@
+"""The demo council: the same every time, imports cleanly, and shows every kind of finding."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
+from models.policy.evaluate import evaluate
+from models.policy.findings import Kind
+from models.policy.policy import load_policy
+from models.store import import_paths, load_snapshot
+
+
+def test_the_demo_council_is_the_same_every_time():
+    assert generate(SCALES["demo"]) == generate(SCALES["demo"])
+
+
+def test_the_demo_council_imports_cleanly_and_raises_every_kind_of_finding(engine, tmp_path):
+    report = import_paths(engine, [d.parent for d in write_csvs(generate(SCALES["demo"]), tmp_path)][:1])
+    assert report.warnings == [] and report.counts["staff"] > 20
+    kinds = {f.kind for f in evaluate(load_snapshot(engine), load_policy("default"), DEMO_AS_OF)}
+    # deemed agreement is Central Bedfordshire's rule, not the default policy's
+    assert kinds == set(Kind) - {Kind.RECORD_DEEMED_AGREED}
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_oversight_demo_runs_the_nightly_flow_and_says_where_messages_went(tmp_path):
+    result = CliRunner().invoke(app, ["demo", "--folder", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"sent: {tmp_path}/outbox/2026-11-24_" in result.output
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) > 5
