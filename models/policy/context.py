@@ -48,7 +48,8 @@ class Context:
         if member.line_manager_id:
             return self.active(member.line_manager_id)
         agreements = self.snapshot.agreements_by_staff.get(member.staff_id, [])
-        return self.active(agreements[-1].supervisor_id) if agreements else None
+        latest = max(agreements, key=lambda a: a.signed_on or date.min, default=None)
+        return self.active(latest.supervisor_id) if latest else None
 
     def is_absent(self, staff_id: str) -> bool:
         return any(a.covers(self.as_of) for a in self.snapshot.absences_by_staff.get(staff_id, []))

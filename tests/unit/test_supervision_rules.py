@@ -103,3 +103,14 @@ def test_overdue_supervision_is_chased_then_escalated_to_the_supervisors_manager
 
 def test_staff_without_a_supervisor_are_not_chased():
     assert findings(council(staff(manager=None), managers=()), D(2026, 11, 24), kinds=SUPERVISION) == []
+
+
+def test_without_a_line_manager_the_latest_agreement_names_the_supervisor():
+    snapshot = council(
+        staff(manager=None),
+        held(D(2026, 10, 30)),
+        agreement(D(2026, 6, 1), supervisor="M"),
+        agreement(D(2025, 6, 1), supervisor="H"),
+    )
+    [finding] = findings(snapshot, D(2026, 11, 23), kinds=SUPERVISION)
+    assert notified(finding) == [("M", "supervisor")]
