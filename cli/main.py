@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 import yaml
-from pydantic import ValidationError
 
 from models.db import database_url, open_database
 from models.policy.evaluate import evaluate
 from models.policy.findings import findings_document
-from models.policy.policy import load_policy
+from models.policy.policy import Policy, PolicyError, load_policy
 from models.store import ImportRejected, import_paths, load_snapshot
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -126,16 +125,13 @@ def policy_check(file: Annotated[Path, typer.Argument(help="A council's policy f
     typer.echo(f"{file}: valid")
 
 
-def _load_policy_or_exit(policy: str):  # type: ignore[no-untyped-def]
+def _load_policy_or_exit(policy: str) -> Policy:
     try:
         return load_policy(policy)
-    except ValidationError as error:
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"])
-            typer.echo(f"{policy}: {where}: {problem['msg']}", err=True)
-        raise typer.Exit(2) from None
-    except (ValueError, yaml.YAMLError) as error:
-        typer.echo(f"{policy}: {error}", err=True)
+    except PolicyError as error:
+        for problem in error.problems:
+            typer.echo(problem, err=True)
+        typer.echo(f"policy {policy!r} is not valid: {len(error.problems)} problem(s)", err=True)
         raise typer.Exit(2) from None
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
 
 from models.policy.facts import AbsenceKind, CaseCategory, Role
 from models.policy.intervals import Interval
@@ -66,6 +66,20 @@ class Supervision(_Strict):
         default=False,
         description='"Once a calendar month": a monthly session is next due at the end of the '
         "month after the month of the last one.",
+    )
+    part_time_pro_rata: bool = Field(
+        default=False,
+        description='"Or the equivalent of one month\'s work": intervals stretch by 1/fte.',
+    )
+    max_missed_calendar_months: int | None = Field(
+        default=None,
+        ge=0,
+        description="Whole calendar months that may pass with no 1:1; past that, overdue "
+        "supervision escalates at once.",
+    )
+    rule_sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where the switches above come from, by switch name.",
     )
 
     def role_frequency(self, role: Role) -> Frequency:
@@ -136,18 +150,73 @@ def preset_names() -> list[str]:
     return sorted(path.stem for path in PRESETS.glob("*.yaml"))
 
 
+class PolicyError(ValueError):
+    """A policy that cannot be used, with every mistake found in it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 def load_policy(name_or_path: str) -> Policy:
-    """A preset by name (`default`, `stoke`, ...) or a council's own policy file by path."""
-    return Policy.model_validate(_resolve(name_or_path, seen=()))
+    """A preset by name (`default`, `stoke`, ...) or a council's own policy file by path.
+
+    Raises `PolicyError` listing every mistake as `file:line: setting: message`.
+    """
+    path = _locate(name_or_path)
+    try:
+        resolved = _resolve(name_or_path, seen=())
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 1
+        raise PolicyError([f"{path}:{line}: -: {error.problem}"]) from None
+    try:
+        return Policy.model_validate(resolved)
+    except ValidationError as error:
+        lines = _key_lines(path)
+        problems: list[tuple[int, str]] = []
+        for detail in error.errors():
+            where = ".".join(str(part) for part in detail["loc"])
+            line = _line_of(lines, detail["loc"])
+            problems.append((int(line) if line.isdigit() else 0, f"{path}:{line}: {where}: {detail['msg']}"))
+        raise PolicyError([text for _, text in sorted(problems)]) from None
+
+
+def _key_lines(path: Path) -> dict[tuple[str, ...], int]:
+    """The line each setting is written on in a policy file, by its path of keys."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: yaml.Node, at: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines[at + (str(key.value),)] = key.start_mark.line + 1
+                walk(value, at + (str(key.value),))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[at + (str(index),)] = item.start_mark.line + 1
+                walk(item, at + (str(index),))
+
+    root = yaml.compose(path.read_text(encoding="utf-8"))
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _line_of(lines: dict[tuple[str, ...], int], loc: tuple[int | str, ...]) -> str:
+    """The line of the deepest part of `loc` written in this file; `-` when all of it is inherited."""
+    parts = tuple(str(part) for part in loc)
+    for depth in range(len(parts), 0, -1):
+        if parts[:depth] in lines:
+            return str(lines[parts[:depth]])
+    return "-"
 
 
 def _resolve(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
     path = _locate(name_or_path)
     if str(path) in seen:
-        raise ValueError(f"policy {name_or_path!r} extends itself through {' -> '.join(seen)}")
+        raise PolicyError([f"{path}:-: extends: policy extends itself through {' -> '.join(seen)}"])
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
-        raise ValueError(f"{path}: a policy file is a mapping of settings")
+        raise PolicyError([f"{path}:1: -: a policy file is a mapping of settings"])
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
@@ -161,8 +230,8 @@ def _locate(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
-    raise ValueError(
-        f"no policy {name_or_path!r}: name a preset ({', '.join(preset_names())}) or a file"
+    raise PolicyError(
+        [f"no policy {name_or_path!r}: name a preset ({', '.join(preset_names())}) or a file"]
     )
 
 

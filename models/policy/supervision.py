@@ -8,8 +8,8 @@ interval in force on the day of that session; with none held, one interval after
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from models.policy.context import Context
 from models.policy.facts import (
@@ -48,8 +48,19 @@ def next_supervision_due(
     anchor = last_held or (member.asye_start if _is_asye(member) else None) or member.start_date
     interval, rule = _interval_in_force(member, agreement, rules, anchor)
     if rules.calendar_month and interval == Interval(months=1):
-        return Due(end_of_next_calendar_month(anchor), interval, rule, last_held)
-    return Due(interval.after(anchor), interval, rule, last_held)
+        due = end_of_next_calendar_month(anchor)
+    else:
+        due = interval.after(anchor)
+    if rules.part_time_pro_rata and member.fte < 1:
+        # "The equivalent of one month's work": a 0.5 FTE worker's month is two months long.
+        due = anchor + timedelta(days=int((due - anchor).days / member.fte))
+        rule += f" (pro rata for {member.fte:g} FTE: {rules.rule_sources.get('part_time_pro_rata', '')})"
+    return Due(due, interval, rule, last_held)
+
+
+def missed_calendar_months(last: date, as_of: date) -> int:
+    """Whole calendar months strictly between the month of `last` and the month of as-of."""
+    return max(0, (as_of.year - last.year) * 12 + as_of.month - last.month - 1)
 
 
 def _held_one_to_one(session: SupervisionSession, as_of: date) -> bool:
@@ -110,6 +121,14 @@ def supervision_findings(ctx: Context) -> Iterator[Finding]:
         timing = ctx.timing(due.on)
         if timing is None:
             continue
+        rule = due.rule
+        limit = ctx.policy.supervision.max_missed_calendar_months
+        missed = missed_calendar_months(due.last_held or member.start_date, ctx.as_of)
+        monthly_or_more_often = due.interval.after(ctx.as_of) <= Interval(months=1).after(ctx.as_of)
+        if timing.stage is Stage.CHASE and limit is not None and monthly_or_more_often and missed > limit:
+            timing = replace(timing, stage=Stage.ESCALATE)
+            source = ctx.policy.supervision.rule_sources.get("max_missed_calendar_months", "")
+            rule = f"supervision.max_missed_calendar_months: {source}"
         since = f"last 1:1 held {due.last_held}" if due.last_held else "no 1:1 held yet"
         yield Finding(
             kind=(
@@ -123,7 +142,7 @@ def supervision_findings(ctx: Context) -> Iterator[Finding]:
             working_days_overdue=timing.working_days_overdue,
             notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
             detail=f"{due.interval} 1:1 supervision due {due.on} ({since})",
-            rule=due.rule,
+            rule=rule,
         )
 
 
