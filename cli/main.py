@@ -115,7 +115,7 @@ def demo(
 def policy_show(policy: Annotated[str, typer.Argument(help="A preset name or a policy file.")]) -> None:
     """Print a policy resolved in full, each rule with its source."""
     resolved = _load_policy_or_exit(policy)
-    typer.echo(yaml.safe_dump(resolved.model_dump(mode="json"), sort_keys=False, width=100), nl=False)
+    typer.echo(yaml.safe_dump(resolved.model_dump(mode="json"), sort_keys=False, width=100, allow_unicode=True), nl=False)
 
 
 @policy_app.command("check")

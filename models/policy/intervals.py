@@ -56,6 +56,15 @@ class Interval:
             return day + relativedelta(months=self.months)
         return day + timedelta(days=self.days)
 
+    def as_span(self) -> str:
+        """The interval written as a length of time: `14 days`, `6 weeks`, `1 month`."""
+        if self.months:
+            return f"{self.months} month{'s' if self.months != 1 else ''}"
+        if self.days % 7 == 0 and self.days:
+            weeks = self.days // 7
+            return f"{weeks} week{'s' if weeks != 1 else ''}"
+        return f"{self.days} day{'s' if self.days != 1 else ''}"
+
     def __str__(self) -> str:
         for name, spec in _NAMED.items():
             if spec == (self.days, self.months):

@@ -25,6 +25,7 @@ def _interval(value: Any) -> Interval:
 
 
 IntervalField = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(str)]
+SpanField = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(Interval.as_span)]
 
 
 class _Strict(BaseModel):
@@ -39,7 +40,7 @@ class Frequency(_Strict):
 class Phase(_Strict):
     """One step of a staged frequency: `every` applies until `until` after the anchor date."""
 
-    until: IntervalField
+    until: SpanField
     every: IntervalField
 
 
@@ -101,7 +102,7 @@ class Records(_Strict):
 
 class AbsenceThreshold(_Strict):
     kinds: list[AbsenceKind]
-    more_than: IntervalField
+    more_than: SpanField
     source: str
 
 
@@ -120,9 +121,9 @@ class Cases(_Strict):
 
 
 class Agreements(_Strict):
-    signed_within: IntervalField
+    signed_within: SpanField
     signed_source: str
-    review_every: IntervalField
+    review_every: SpanField
     review_source: str
 
 

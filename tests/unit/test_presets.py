@@ -165,3 +165,26 @@ def test_a_council_policy_extends_a_preset_and_changes_only_what_it_says(tmp_pat
     policy = load_policy(str(own))
     assert (policy.name, policy.escalation.after_working_days) == ("ours", 10)
     assert policy.cases == load_policy("stoke").cases
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_a_resolved_preset_written_out_is_itself_a_valid_policy_file(name, tmp_path):
+    import yaml
+
+    policy = load_policy(name)
+    written = tmp_path / f"{name}.yaml"
+    written.write_text(yaml.safe_dump(policy.model_dump(mode="json"), allow_unicode=True))
+    assert load_policy(str(written)) == policy
+
+
+def test_policy_check_names_the_line_of_each_mistake(tmp_path):
+    from models.policy.policy import PolicyError
+
+    broken = tmp_path / "ours.yaml"
+    broken.write_text("extends: stoke\nname: ours\nrecords:\n  signed_within_working_days: -1\nsupervision:\n  calender_month: true\n")
+    with pytest.raises(PolicyError) as error:
+        load_policy(str(broken))
+    assert error.value.problems == [
+        f"{broken}:4: records.signed_within_working_days: Input should be greater than or equal to 0",
+        f"{broken}:6: supervision.calender_month: Extra inputs are not permitted",
+    ]
