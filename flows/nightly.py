@@ -45,7 +45,7 @@ def nightly(
     url = database or database_url()
     snapshot = load_council(url)
     findings = evaluate_council(snapshot, policy, as_of)
-    messages = compose_reminders(snapshot, findings, as_of)
+    messages = compose_reminders(url, snapshot, findings, as_of, policy, outbox)
     summary = NightlySummary(
         as_of=as_of,
         policy=policy,
@@ -56,7 +56,7 @@ def nightly(
     if dry_run:
         return summary
     record_findings(url, as_of, policy, findings)
-    summary.queued = queue_reminders(url, as_of, messages, outbox)
+    summary.queued = queue_reminders(url, as_of, messages)
     report = deliver_reminders(url, outbox)
     summary.sent, summary.failed = report.sent, report.failed
     return summary

@@ -146,7 +146,7 @@ def save_findings(engine: Engine, as_of: date, policy: str, findings: list[Findi
             {
                 "as_of": as_of,
                 "policy": policy,
-                "finding_key": "|".join(f.sort_key),
+                "finding_key": f.key,
                 "kind": f.kind.value,
                 "staff_id": f.staff_id,
                 "case_id": f.case_id,

@@ -137,3 +137,16 @@ class MessageRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NoticeRow(Base):
+    """When each person was last told of each finding at each stage: the cadence's memory."""
+
+    __tablename__ = "notices"
+
+    recipient_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    finding_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    first_sent_on: Mapped[date] = mapped_column(Date)
+    last_sent_on: Mapped[date] = mapped_column(Date)
+    times: Mapped[int] = mapped_column(default=1)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.policy.facts import StaffMember
-from models.policy.findings import As, Finding, Kind, Stage
+from models.policy.findings import As, Finding, Kind, Recipient, Stage
 
 # What a recipient must do about each kind of finding, in the order digests list them.
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -83,21 +83,31 @@ class Digest:
         return sum(len(section.items) for section in self.sections)
 
     @property
+    def escalations(self) -> tuple[Item, ...]:
+        """What reached this person because chasing failed, for the managers' channel."""
+        return tuple(
+            item for section in self.sections if section.action in ("escalated", "cover") for item in section.items
+        )
+
+    @property
     def is_only_sign_off(self) -> bool:
         """A supervisee with nothing but records to sign gets the short, kind nudge."""
         return all(section.action == "sign" for section in self.sections)
 
 
+def every_notice(findings: list[Finding]) -> list[tuple[Finding, Recipient]]:
+    """Each finding paired with each person it names, with no cadence applied."""
+    return [(finding, recipient) for finding in findings for recipient in finding.notify]
+
+
 def build_digests(
-    findings: list[Finding], staff_by_id: dict[str, StaffMember], as_of: date
+    notices: list[tuple[Finding, Recipient]], staff_by_id: dict[str, StaffMember], as_of: date
 ) -> list[Digest]:
-    """One digest per person named in any finding's `notify`, ordered by staff id."""
+    """One digest per person with anything to be told tonight, ordered by staff id."""
     by_recipient: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
-    for finding in findings:
-        about = staff_by_id.get(finding.staff_id)
-        for recipient in finding.notify:
-            action = action_for(finding, recipient.as_)
-            by_recipient[recipient.staff_id][action].append(Item(finding, about))
+    for finding, recipient in notices:
+        action = action_for(finding, recipient.as_)
+        by_recipient[recipient.staff_id][action].append(Item(finding, staff_by_id.get(finding.staff_id)))
     digests = []
     for staff_id in sorted(by_recipient):
         recipient = staff_by_id.get(staff_id)

@@ -1,70 +1,133 @@
-"""The outbox table: compose, queue once, deliver what is pending, record each result.
+"""The outbox: compose tonight's messages, store them once with their notices, deliver what is
+pending, and record each result.
 
-Every message is stored before it is sent, under a key of day and recipient, so a rerun of the
-same night finds it already there and a failed send is retried by the next run.
+Every message is stored before it is sent, under a key of night, recipient and channel, so a
+rerun of the same night finds it already there, and a failed send is retried by the next run.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models.policy.facts import StaffMember
-from models.policy.findings import Finding
-from models.tables import MessageRow
-from notifications.channels import Channel, Outgoing
+from models.policy.findings import Finding, Recipient
+from models.tables import MessageRow, NoticeRow
+from notifications.cadence import NoticeKey
+from notifications.channels import DeliveryFailed, Outgoing, channel_for
 from notifications.digest import build_digests
-from notifications.render import render
+from notifications.render import render, render_escalations
+from notifications.settings import DeliverySettings
 
 
-def compose(findings: list[Finding], staff_by_id: dict[str, StaffMember], as_of: date) -> list[Outgoing]:
-    """One digest message per recipient for the night of `as_of`."""
+def compose(
+    notices: list[tuple[Finding, Recipient]],
+    staff_by_id: dict[str, StaffMember],
+    as_of: date,
+    settings: DeliverySettings,
+) -> list[Outgoing]:
+    """One digest per recipient on their channel, and the night's escalations for the managers'
+    Teams channel when one is configured."""
     messages = []
-    for digest in build_digests(findings, staff_by_id, as_of):
+    digests = build_digests(notices, staff_by_id, as_of)
+    for digest in digests:
         rendered = render(digest)
+        channel, teams = settings.channel_for(digest.recipient.teams)
+        told = tuple(
+            sorted({(item.finding.key, item.finding.stage.value) for s in digest.sections for item in s.items})
+        )
         messages.append(
             Outgoing(
-                key=f"{as_of}/{digest.recipient.staff_id}/digest",
+                key=f"{as_of}/{digest.recipient.staff_id}/{channel}",
                 recipient_id=digest.recipient.staff_id,
-                address=digest.recipient.email,
+                channel=channel,
+                address=teams or digest.recipient.email,
                 subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+                text=rendered.teams if channel == "teams" else rendered.text,
+                html="" if channel == "teams" else rendered.html,
+                notices=told,
+            )
+        )
+    escalated = [digest for digest in digests if digest.escalations]
+    if escalated and settings.managers_channel:
+        messages.append(
+            Outgoing(
+                key=f"{as_of}/managers/teams",
+                recipient_id="managers",
+                channel="teams",
+                address=settings.managers_channel,
+                subject=f"Escalated supervision items ({as_of})",
+                text=render_escalations(escalated, as_of),
+                html="",
             )
         )
     return messages
 
 
-def queue(engine: Engine, as_of: date, channel: str, messages: list[Outgoing]) -> int:
-    """Store messages not stored before; returns how many were new."""
+def notice_history(engine: Engine) -> dict[NoticeKey, date]:
+    """When each person was last told of each finding at each stage."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(NoticeRow.recipient_id, NoticeRow.finding_key, NoticeRow.stage, NoticeRow.last_sent_on)
+        ).all()
+    return {(r.recipient_id, r.finding_key, r.stage): r.last_sent_on for r in rows}
+
+
+def queue(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
+    """Store the messages not stored before, and the notices they carry, in one transaction;
+    returns how many messages were new."""
     if not messages:
         return 0
-    rows = [
-        {
-            "message_key": m.key,
-            "as_of": as_of,
-            "recipient_id": m.recipient_id,
-            "channel": channel,
-            "address": m.address,
-            "subject": m.subject,
-            "body_text": m.text,
-            "body_html": m.html,
-            "status": "queued",
-            "attempts": 0,
-        }
-        for m in messages
-    ]
     with engine.begin() as connection:
-        insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[connection.dialect.name]
-        before = connection.scalar(select(func.count()).select_from(MessageRow))
-        for start in range(0, len(rows), 500):
-            statement = insert(MessageRow).values(rows[start : start + 500])
-            connection.execute(statement.on_conflict_do_nothing(index_elements=["message_key"]))
-        after = connection.scalar(select(func.count()).select_from(MessageRow))
-    return (after or 0) - (before or 0)
+        insert = _insert_for(connection.dialect.name)
+        before = connection.scalar(select(func.count()).select_from(MessageRow)) or 0
+        for batch in _batches([_message_values(m, as_of) for m in messages]):
+            connection.execute(insert(MessageRow).values(batch).on_conflict_do_nothing(index_elements=["message_key"]))
+        added = (connection.scalar(select(func.count()).select_from(MessageRow)) or 0) - before
+        notices = [
+            {"recipient_id": m.recipient_id, "finding_key": key, "stage": stage,
+             "first_sent_on": as_of, "last_sent_on": as_of, "times": 1}
+            for m in messages
+            for key, stage in m.notices
+        ]
+        for batch in _batches(notices):
+            statement = insert(NoticeRow).values(batch)
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["recipient_id", "finding_key", "stage"],
+                    set_={"last_sent_on": statement.excluded.last_sent_on, "times": NoticeRow.times + 1},
+                    where=NoticeRow.last_sent_on < statement.excluded.last_sent_on,
+                )
+            )
+    return added
+
+
+def _message_values(message: Outgoing, as_of: date) -> dict[str, Any]:
+    return {
+        "message_key": message.key,
+        "as_of": as_of,
+        "recipient_id": message.recipient_id,
+        "channel": message.channel,
+        "address": message.address,
+        "subject": message.subject,
+        "body_text": message.text,
+        "body_html": message.html,
+        "status": "queued",
+        "attempts": 0,
+    }
+
+
+def _insert_for(dialect: str):  # type: ignore[no-untyped-def]
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+
+
+def _batches(rows: list[dict[str, Any]], size: int = 500) -> list[list[dict[str, Any]]]:
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
 
 
 @dataclass
@@ -73,43 +136,52 @@ class DeliveryReport:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def deliver_pending(engine: Engine, channel: Channel) -> DeliveryReport:
-    """Send every message not yet sent (tonight's, and earlier nights' failures), one at a time
-    through the channel, recording each result; a failure does not stop the batch."""
+def deliver_pending(engine: Engine, settings: DeliverySettings) -> DeliveryReport:
+    """Send every message not yet sent (tonight's, and earlier nights' failures) over a bounded
+    pool, recording each result as it comes; one failure never stops the batch."""
     with engine.connect() as connection:
-        pending = (
-            connection.execute(
-                select(*MessageRow.__table__.columns)
-                .where(MessageRow.status != "sent")
-                .order_by(MessageRow.id)
+        pending = [
+            Outgoing(
+                key=row.message_key,
+                recipient_id=row.recipient_id,
+                channel=row.channel,
+                address=row.address,
+                subject=row.subject,
+                text=row.body_text,
+                html=row.body_html,
             )
-            .mappings()
-            .all()
-        )
+            for row in connection.execute(
+                select(*MessageRow.__table__.columns).where(MessageRow.status != "sent").order_by(MessageRow.id)
+            )
+        ]
     report = DeliveryReport()
-    for row in pending:
-        message = Outgoing(
-            key=row["message_key"],
-            recipient_id=row["recipient_id"],
-            address=row["address"],
-            subject=row["subject"],
-            text=row["body_text"],
-            html=row["body_html"],
-        )
-        try:
-            where = channel.send(message)
-        except Exception as error:  # a channel's failure is recorded, never fatal to the run
-            report.failed[message.key] = f"{type(error).__name__}: {error}"
-            _record(engine, row["id"], "failed", str(error))
-        else:
-            report.sent.append(where)
-            _record(engine, row["id"], "sent", None)
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        for message, outcome in zip(pending, pool.map(lambda m: _send(settings, m), pending)):
+            delivered, detail = outcome
+            _record(engine, message.key, delivered, None if delivered else detail)
+            if delivered:
+                report.sent.append(detail)
+            else:
+                report.failed[message.key] = detail
     return report
 
 
-def _record(engine: Engine, message_id: int, status: str, error: str | None) -> None:
-    values = {"status": status, "attempts": MessageRow.attempts + 1, "last_error": error}
-    if status == "sent":
+def _send(settings: DeliverySettings, message: Outgoing) -> tuple[bool, str]:
+    try:
+        return True, channel_for(settings, message).send(message)
+    except DeliveryFailed as error:
+        return False, str(error)
+    except OSError as error:  # the outbox folder cannot be written
+        return False, f"{type(error).__name__}: {error}"
+
+
+def _record(engine: Engine, key: str, delivered: bool, error: str | None) -> None:
+    values: dict[str, Any] = {
+        "status": "sent" if delivered else "failed",
+        "attempts": MessageRow.attempts + 1,
+        "last_error": error,
+    }
+    if delivered:
         values["sent_at"] = func.now()
     with engine.begin() as connection:
-        connection.execute(update(MessageRow).where(MessageRow.id == message_id).values(**values))
+        connection.execute(update(MessageRow).where(MessageRow.message_key == key).values(**values))

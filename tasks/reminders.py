@@ -1,4 +1,4 @@
-"""Composing the night's reminders, queueing them in the outbox, and delivering what is pending."""
+"""Deciding the night's reminders, queueing them in the outbox, and delivering what is pending."""
 
 from __future__ import annotations
 
@@ -12,26 +12,34 @@ from models.db import open_database
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Snapshot
 from models.policy.findings import Finding
-from notifications.channels import Outgoing, configured_channel
-from notifications.outbox import DeliveryReport, compose, deliver_pending, queue
+from models.policy.policy import load_policy
+from notifications.cadence import due_notices
+from notifications.channels import Outgoing
+from notifications.outbox import DeliveryReport, compose, deliver_pending, notice_history, queue
+from notifications.settings import DeliverySettings
 
 
 @task(cache_policy=NO_CACHE)
-def compose_reminders(snapshot: Snapshot, findings: list[Finding], as_of: date) -> list[Outgoing]:
-    """One digest per recipient; none at all on a day that is not a working day."""
+def compose_reminders(
+    database_url: str, snapshot: Snapshot, findings: list[Finding], as_of: date, policy: str, outbox: str | None
+) -> list[Outgoing]:
+    """One digest per recipient of what they are due to be told tonight (first notices,
+    reminders at the policy's cadence, new stages); nothing on a day that is not a working day."""
     calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
     if not calendar.is_working_day(as_of):
         return []
-    return compose(findings, snapshot.staff_by_id, as_of)
+    every = load_policy(policy).escalation.remind_every_working_days
+    notices = due_notices(findings, notice_history(open_database(database_url)), as_of, calendar, every)
+    settings = DeliverySettings.from_environment(Path(outbox) if outbox else None)
+    return compose(notices, snapshot.staff_by_id, as_of, settings)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
-def queue_reminders(database_url: str, as_of: date, messages: list[Outgoing], outbox: str | None) -> int:
-    channel = configured_channel(Path(outbox) if outbox else None)
-    return queue(open_database(database_url), as_of, channel.name, messages)
+def queue_reminders(database_url: str, as_of: date, messages: list[Outgoing]) -> int:
+    return queue(open_database(database_url), as_of, messages)
 
 
 @task(cache_policy=NO_CACHE)
 def deliver_reminders(database_url: str, outbox: str | None) -> DeliveryReport:
-    channel = configured_channel(Path(outbox) if outbox else None)
-    return deliver_pending(open_database(database_url), channel)
+    settings = DeliverySettings.from_environment(Path(outbox) if outbox else None)
+    return deliver_pending(open_database(database_url), settings)

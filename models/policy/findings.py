@@ -65,6 +65,11 @@ class Finding:
         """The contract's order: `(kind, staff_id, case_id, session_id)`."""
         return (self.kind.value, self.staff_id, self.case_id or "", self.session_id or "")
 
+    @property
+    def key(self) -> str:
+        """One string naming the finding across nights (its kind, person, case and session)."""
+        return "|".join(self.sort_key)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,

@@ -128,9 +128,11 @@ class Agreements(_Strict):
 
 
 class Escalation(_Strict):
-    """After how many working days overdue a chase becomes an escalation to the line manager."""
+    """After how many working days overdue a chase becomes an escalation to the line manager,
+    and how often an unresolved finding is brought up again meanwhile."""
 
     after_working_days: int = Field(ge=0)
+    remind_every_working_days: int = Field(ge=1)
     source: str
 
 

@@ -30,8 +30,8 @@ def test_one_digest_per_recipient_is_written_to_the_outbox(council_url, tmp_path
     assert summary.findings["record_unsigned"] == 1
     assert len(recipients) == len(set(recipients)) == summary.queued == len(summary.sent)
     files = sorted(outbox.glob("*.eml"))
-    assert [f.name for f in files] == [f"2026-11-24_{r}_digest.eml" for r in recipients]
-    email = message_from_bytes((outbox / "2026-11-24_S1_digest.eml").read_bytes(), policy=policy.default)
+    assert [f.name for f in files] == [f"2026-11-24_{r}_outbox.eml" for r in recipients]
+    email = message_from_bytes((outbox / "2026-11-24_S1_outbox.eml").read_bytes(), policy=policy.default)
     assert email["To"] == "priya@council.example"
     assert "record circulated 2026-11-16 is not signed" in email.get_body(("plain",)).get_content()
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 from models.policy.findings import As, Finding, Kind, Recipient, Stage
-from notifications.digest import build_digests
+from notifications.digest import build_digests, every_notice
 from notifications.render import render
 from tests.builders import staff
 
@@ -24,19 +24,19 @@ def test_each_recipient_gets_one_digest_sectioned_by_what_they_must_do():
         finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),), session_id="X2"),
         finding(Kind.CASE_DISCUSSION_OVERDUE, (Recipient("M", As.SUPERVISOR), Recipient("S", As.WORKER)), case_id="C-1"),
     ]
-    digests = {d.recipient.staff_id: [s.action for s in d.sections] for d in build_digests(findings, PEOPLE, AS_OF)}
+    digests = {d.recipient.staff_id: [s.action for s in d.sections] for d in build_digests(every_notice(findings), PEOPLE, AS_OF)}
     assert digests == {"M": ["write", "cases"], "S": ["sign", "cases"]}
 
 
 def test_a_supervisee_with_only_records_to_sign_gets_the_short_nudge():
-    [digest] = build_digests([finding(Kind.RECORD_UNSIGNED, (Recipient("S", As.SUPERVISEE),))], PEOPLE, AS_OF)
+    [digest] = build_digests(every_notice([finding(Kind.RECORD_UNSIGNED, (Recipient("S", As.SUPERVISEE),))]), PEOPLE, AS_OF)
     rendered = render(digest)
     assert rendered.subject == "Please sign 1 supervision record"
     assert "Thank you for your supervision" in rendered.text
 
 
 def test_html_is_autoescaped_and_each_item_names_its_rule_and_lateness():
-    [digest] = build_digests([finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),))], PEOPLE, AS_OF)
+    [digest] = build_digests(every_notice([finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),))]), PEOPLE, AS_OF)
     rendered = render(digest)
     assert "Priya &lt;b&gt;Shah&lt;/b&gt;" in rendered.html and "<b>Shah" not in rendered.html
     assert "due 2026-11-23, 1 working day late" in rendered.text
