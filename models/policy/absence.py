@@ -61,7 +61,8 @@ def _absence_finding(
         working_days_overdue=timing.working_days_overdue,
         notify=notify,
         detail=f"{absence.kind.replace('_', ' ')} absence since {absence.start_date} "
-        f"({days} days, more than {threshold.more_than}): arrange supervision for {next_dues}",
+        f"({days} days, more than {threshold.more_than.as_span()}): arrange supervision for "
+        f"{next_dues}",
         rule=f"absence.thresholds: {threshold.source}",
     )
 

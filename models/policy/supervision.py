@@ -82,7 +82,8 @@ def _interval_in_force(
     """The strictest of the role's frequency (staged for an ASYE), a probation phase, and the
     supervision agreement's own frequency: the one that makes the next session due soonest."""
     role = rules.role_frequency(member.role)
-    candidates = [(role.every, f"supervision.roles.{member.role}: {role.source}")]
+    setting = f"supervision.roles.{member.role}" if member.role in rules.roles else "supervision.default"
+    candidates = [(role.every, f"{setting}: {role.source}")]
     if _is_asye(member):
         staged = rules.asye.interval_on(member.asye_start or member.start_date, day)
         if staged:
