@@ -1,0 +1,143 @@
+"""How long the nightly run takes at the size of the largest councils, and of a national service.
+
+    python -m benchmarks.nightly --scale large [--json] [--database URL] [--no-growth]
+
+Measured in one process: import (CSV to database), a bare SQL scan of the rows evaluation reads
+(the floor), evaluation (load and rules, no delivery), the whole nightly flow with delivery to
+the outbox folder, and peak memory. The council's CSV files are generated in a child process so
+that generating them does not count towards peak memory. With growth on, evaluation is also
+timed at 1/4 and 1/2 of the council, to show its cost per row stays flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import platform
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import select, text
+
+from cli.main import _prefect_defaults
+from demo.council import DEMO_AS_OF, SCALES, Scale, generate, write_csvs
+from models.db import open_database
+from models.policy.evaluate import evaluate
+from models.policy.policy import load_policy
+from models.store import ROW_CLASS, import_paths, load_snapshot
+
+T = TypeVar("T")
+
+
+def _write_council(scale: Scale, folder: Path) -> dict[str, int]:
+    rows = generate(scale, DEMO_AS_OF)
+    write_csvs(rows, folder)
+    return {table: len(values) for table, values in rows.items()}
+
+
+def _timed(action: Callable[[], T]) -> tuple[T, float]:
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def _fresh_database(url: str | None, folder: Path) -> str:
+    if url is None:
+        return f"sqlite:///{folder / 'oversight.db'}"
+    engine = open_database(url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    open_database.cache_clear()
+    return url
+
+
+def _scan(url: str) -> int:
+    """The floor: read every row of every table the evaluation reads, and do nothing with it."""
+    count = 0
+    with open_database(url).connect() as connection:
+        for row_class in ROW_CLASS.values():
+            count += len(connection.execute(select(*row_class.__table__.columns)).all())
+    return count
+
+
+def _evaluate(url: str) -> int:
+    return len(evaluate(load_snapshot(open_database(url)), load_policy("default"), DEMO_AS_OF))
+
+
+def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, Any]:
+    scale = SCALES[scale_name]
+    with tempfile.TemporaryDirectory(prefix="oversight-bench-") as work:
+        folder = Path(work)
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            counts = pool.apply(_write_council, (scale, folder / "csv"))
+        url = _fresh_database(database, folder)
+        _, import_s = _timed(lambda: import_paths(open_database(url), [folder / "csv"]))
+        _, scan_s = _timed(lambda: _scan(url))
+        findings, evaluate_s = _timed(lambda: _evaluate(url))
+        _prefect_defaults()
+        from flows.nightly import nightly
+
+        summary, nightly_s = _timed(
+            lambda: nightly(as_of=DEMO_AS_OF, database=url, outbox=str(folder / "outbox"))
+        )
+        result: dict[str, Any] = {
+            "scale": scale_name,
+            "database": open_database(url).dialect.name,
+            "rows": sum(counts.values()),
+            "import_s": round(import_s, 2),
+            "scan_s": round(scan_s, 2),
+            "evaluate_s": round(evaluate_s, 2),
+            "ratio": round(evaluate_s / scan_s, 2),
+            "nightly_s": round(nightly_s, 2),
+            "messages": len(summary.sent),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "findings": findings,
+        }
+    if growth:
+        result["growth"] = [_growth_point(scale, share, database) for share in (0.25, 0.5, 1.0)]
+    result["machine"] = f"{platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}"
+    return result
+
+
+def _growth_point(scale: Scale, share: float, database: str | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="oversight-growth-") as work:
+        folder = Path(work)
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            counts = pool.apply(_write_council, (scale.fraction(share), folder / "csv"))
+        url = _fresh_database(database, folder)
+        import_paths(open_database(url), [folder / "csv"])
+        _, seconds = _timed(lambda: _evaluate(url))
+        rows = sum(counts.values())
+        return {"share": share, "rows": rows, "evaluate_s": round(seconds, 3), "us_per_row": round(seconds / rows * 1e6, 2)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="large")
+    parser.add_argument("--database", help="a SQLAlchemy URL (default: a new SQLite file)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-growth", action="store_true", help="skip the 1/4 and 1/2 runs")
+    args = parser.parse_args(argv)
+    result = measure(args.scale, args.database, growth=not args.no_growth)
+    if args.json:
+        json.dump(result, sys.stdout)
+        sys.stdout.write("\n")
+        return
+    for key, value in result.items():
+        if key != "growth":
+            print(f"{key:12} {value}")
+    for point in result.get("growth", []):
+        print(f"growth {point['share']:>4}: {point['rows']:>8} rows, evaluate {point['evaluate_s']:>7} s, "
+              f"{point['us_per_row']} µs/row")
+
+
+if __name__ == "__main__":
+    main()
