@@ -23,14 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from cli.main import _prefect_defaults
 from demo.council import DEMO_AS_OF, SCALES, Scale, generate, write_csvs
 from models.db import open_database
 from models.policy.evaluate import evaluate
 from models.policy.policy import load_policy
-from models.store import ROW_CLASS, import_paths, load_snapshot
+from models.store import import_paths, load_snapshot, snapshot_queries
 
 T = TypeVar("T")
 
@@ -60,16 +60,13 @@ def _fresh_database(url: str | None, folder: Path) -> str:
 
 
 def _scan(url: str) -> int:
-    """The floor: read every row of every table the evaluation reads, and do nothing with it."""
-    count = 0
+    """The floor: run the queries the evaluation runs, fetch every row, and do nothing with it."""
     with open_database(url).connect() as connection:
-        for row_class in ROW_CLASS.values():
-            count += len(connection.execute(select(*row_class.__table__.columns)).all())
-    return count
+        return sum(len(connection.execute(query).all()) for query in snapshot_queries(DEMO_AS_OF).values())
 
 
 def _evaluate(url: str) -> int:
-    return len(evaluate(load_snapshot(open_database(url)), load_policy("default"), DEMO_AS_OF))
+    return len(evaluate(load_snapshot(open_database(url), DEMO_AS_OF), load_policy("default"), DEMO_AS_OF))
 
 
 def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def findings(as_of: AsOf = None, policy: PolicyOption = "default") -> None:
     """Print the findings as JSON; sends nothing."""
     day = _day(as_of)
     rules = _load_policy_or_exit(policy)
-    snapshot = load_snapshot(open_database(database_url()))
+    snapshot = load_snapshot(open_database(database_url()), day)
     document = findings_document(day, _policy_label(policy), evaluate(snapshot, rules, day))
     json.dump(document, sys.stdout, indent=2)
     sys.stdout.write("\n")

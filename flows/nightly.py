@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from models.db import database_url
 from notifications.channels import Outgoing
@@ -43,9 +44,10 @@ def nightly(
     """
     as_of = as_of or datetime.now(ZoneInfo("Europe/London")).date()
     url = database or database_url()
-    snapshot = load_council(url)
-    findings = evaluate_council(snapshot, policy, as_of)
-    messages = compose_reminders(url, snapshot, findings, as_of, policy, outbox)
+    # quote(): large plain data goes to tasks as it is, not walked by Prefect for futures
+    snapshot = load_council(url, as_of)
+    findings = evaluate_council(quote(snapshot), policy, as_of)
+    messages = compose_reminders(url, quote(snapshot), quote(findings), as_of, policy, outbox)
     summary = NightlySummary(
         as_of=as_of,
         policy=policy,
@@ -55,8 +57,8 @@ def nightly(
     )
     if dry_run:
         return summary
-    record_findings(url, as_of, policy, findings)
-    summary.queued = queue_reminders(url, as_of, messages)
+    record_findings(url, as_of, policy, quote(findings))
+    summary.queued = queue_reminders(url, as_of, quote(messages))
     report = deliver_reminders(url, outbox)
     summary.sent, summary.failed = report.sent, report.failed
     return summary

@@ -7,12 +7,13 @@ number of people or cases.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, Select, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
@@ -54,7 +55,8 @@ ROW_CLASS: dict[str, type[DeclarativeBase]] = {
     "cases": CaseRow,
     "discussions": DiscussionRow,
 }
-_BATCH = 500
+_BATCH = 5000
+T = TypeVar("T")
 
 
 class ImportRejected(Exception):
@@ -87,55 +89,93 @@ def import_paths(engine: Engine, paths: Iterable[Path]) -> ImportReport:
             if table.name not in parsed.rows:
                 continue
             facts = parsed.facts(table.name)
-            for start in range(0, len(facts), _BATCH):
-                batch = [_values(fact) for fact in facts[start : start + _BATCH]]
-                connection.execute(_upsert(connection.dialect.name, table.name, table.key, batch))
+            if facts:
+                statement = _upsert(connection.dialect.name, table.name, table.key)
+                for start in range(0, len(facts), _BATCH):
+                    connection.execute(statement, [_values(f) for f in facts[start : start + _BATCH]])
             counts[table.name] = len(facts)
         return ImportReport(counts, parsed.warnings)
 
 
 def _values(fact: Any) -> dict[str, Any]:
-    return {f.name: getattr(fact, f.name) for f in fields(fact)}
+    return fact._asdict()
 
 
-def _upsert(dialect: str, table: str, key: Sequence[str], batch: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
+def _upsert(dialect: str, table: str, key: Sequence[str]):  # type: ignore[no-untyped-def]
+    """One insert-or-update statement per table, compiled once and executed over many rows."""
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    statement = insert(ROW_CLASS[table]).values(batch)
-    updates = {
-        column: statement.excluded[column] for column in batch[0] if column not in key
-    }
+    columns = ROW_CLASS[table].__table__.columns
+    statement = insert(ROW_CLASS[table].__table__)
+    updates = {c.name: statement.excluded[c.name] for c in columns if c.name not in key}
     return statement.on_conflict_do_update(index_elements=list(key), set_=updates)
 
 
-def load_snapshot(engine: Engine) -> Snapshot:
-    """The whole council as plain facts: one query per table."""
+def snapshot_queries(as_of: date | None = None) -> dict[str, Select[Any]]:
+    """The query for each table's rows, in the order of its fact's fields.
+
+    With `as_of`, cases closed by then and their discussions are left out: a closed case raises
+    no finding (contract), and in a council with years of history they are most of the rows.
+    """
+    queries: dict[str, Select[Any]] = {}
+    for name, fact in _FACTS.items():
+        table = ROW_CLASS[name].__table__
+        queries[name] = select(*(table.c[field] for field in fact._fields))  # type: ignore[attr-defined]
+    if as_of is not None:
+        still_open = or_(CaseRow.closed_on.is_(None), CaseRow.closed_on > as_of)
+        queries["cases"] = queries["cases"].where(still_open)
+        queries["discussions"] = queries["discussions"].where(
+            DiscussionRow.case_id.in_(select(CaseRow.case_id).where(still_open))
+        )
+    return queries
+
+
+def load_snapshot(engine: Engine, as_of: date | None = None) -> Snapshot:
+    """The council as plain facts (all of it, or what can matter on `as_of`): one query per
+    table, rows built positionally and enums looked up by value."""
+    queries = snapshot_queries(as_of)
     with engine.connect() as connection:
 
-        def rows(table: type[DeclarativeBase]) -> list[Any]:
-            return list(connection.execute(select(*table.__table__.columns)).mappings())
+        def load(fact: type[T], row_class: type[DeclarativeBase], **enums: type[StrEnum]) -> list[T]:
+            names = list(fact._fields)  # type: ignore[attr-defined]
+            rows = connection.execute(queries[row_class.__tablename__]).all()
+            if not enums:
+                return [fact(*row) for row in rows]
+            lookups = [(names.index(column), _by_value(kind)) for column, kind in enums.items()]
+            built = []
+            for row in rows:
+                values = list(row)
+                for index, lookup in lookups:
+                    if values[index] is not None:
+                        values[index] = lookup[values[index]]
+                built.append(fact(*values))
+            return built
 
         return Snapshot(
-            staff=[
-                StaffMember(**{**r, "role": Role(r["role"])}) for r in rows(StaffRow)
-            ],
-            agreements=[Agreement(**r) for r in rows(AgreementRow)],
-            sessions=[
-                SupervisionSession(
-                    **{
-                        **r,
-                        "kind": SessionKind(r["kind"]),
-                        "status": SessionStatus(r["status"]),
-                        "cancel_reason": CancelReason(r["cancel_reason"]) if r["cancel_reason"] else None,
-                        "record_disputed": bool(r["record_disputed"]),
-                    }
-                )
-                for r in rows(SessionRow)
-            ],
-            absences=[Absence(**{**r, "kind": AbsenceKind(r["kind"])}) for r in rows(AbsenceRow)],
-            cases=[Case(**{**r, "category": CaseCategory(r["category"])}) for r in rows(CaseRow)],
-            discussions=[Discussion(**r) for r in rows(DiscussionRow)],
-            closures=[Closure(**r) for r in rows(ClosureRow)],
+            staff=load(StaffMember, StaffRow, role=Role),
+            agreements=load(Agreement, AgreementRow),
+            sessions=load(
+                SupervisionSession, SessionRow, kind=SessionKind, status=SessionStatus, cancel_reason=CancelReason
+            ),
+            absences=load(Absence, AbsenceRow, kind=AbsenceKind),
+            cases=load(Case, CaseRow, category=CaseCategory),
+            discussions=load(Discussion, DiscussionRow),
+            closures=load(Closure, ClosureRow),
         )
+
+
+_FACTS: dict[str, type] = {
+    "staff": StaffMember,
+    "agreements": Agreement,
+    "sessions": SupervisionSession,
+    "absences": Absence,
+    "cases": Case,
+    "discussions": Discussion,
+    "closures": Closure,
+}
+
+
+def _by_value(kind: type[StrEnum]) -> dict[str, StrEnum]:
+    return {member.value: member for member in kind}
 
 
 def save_findings(engine: Engine, as_of: date, policy: str, findings: list[Finding]) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models.policy.facts import StaffMember
@@ -86,8 +86,9 @@ def queue(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
     with engine.begin() as connection:
         insert = _insert_for(connection.dialect.name)
         before = connection.scalar(select(func.count()).select_from(MessageRow)) or 0
+        messages_insert = insert(MessageRow.__table__).on_conflict_do_nothing(index_elements=["message_key"])
         for batch in _batches([_message_values(m, as_of) for m in messages]):
-            connection.execute(insert(MessageRow).values(batch).on_conflict_do_nothing(index_elements=["message_key"]))
+            connection.execute(messages_insert, batch)
         added = (connection.scalar(select(func.count()).select_from(MessageRow)) or 0) - before
         notices = [
             {"recipient_id": m.recipient_id, "finding_key": key, "stage": stage,
@@ -95,15 +96,14 @@ def queue(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
             for m in messages
             for key, stage in m.notices
         ]
+        statement = insert(NoticeRow.__table__)
+        notices_upsert = statement.on_conflict_do_update(
+            index_elements=["recipient_id", "finding_key", "stage"],
+            set_={"last_sent_on": statement.excluded.last_sent_on, "times": NoticeRow.__table__.c.times + 1},
+            where=NoticeRow.__table__.c.last_sent_on < statement.excluded.last_sent_on,
+        )
         for batch in _batches(notices):
-            statement = insert(NoticeRow).values(batch)
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["recipient_id", "finding_key", "stage"],
-                    set_={"last_sent_on": statement.excluded.last_sent_on, "times": NoticeRow.times + 1},
-                    where=NoticeRow.last_sent_on < statement.excluded.last_sent_on,
-                )
-            )
+            connection.execute(notices_upsert, batch)
     return added
 
 
@@ -126,7 +126,7 @@ def _insert_for(dialect: str):  # type: ignore[no-untyped-def]
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
 
 
-def _batches(rows: list[dict[str, Any]], size: int = 500) -> list[list[dict[str, Any]]]:
+def _batches(rows: list[dict[str, Any]], size: int = 5000) -> list[list[dict[str, Any]]]:
     return [rows[start : start + size] for start in range(0, len(rows), size)]
 
 
@@ -136,9 +136,10 @@ class DeliveryReport:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def deliver_pending(engine: Engine, settings: DeliverySettings) -> DeliveryReport:
+def deliver_pending(engine: Engine, settings: DeliverySettings, chunk: int = 200) -> DeliveryReport:
     """Send every message not yet sent (tonight's, and earlier nights' failures) over a bounded
-    pool, recording each result as it comes; one failure never stops the batch."""
+    pool, recording the results of each chunk in one transaction; one failure never stops the
+    batch. A crash can leave at most one chunk sent but unrecorded."""
     with engine.connect() as connection:
         pending = [
             Outgoing(
@@ -156,13 +157,15 @@ def deliver_pending(engine: Engine, settings: DeliverySettings) -> DeliveryRepor
         ]
     report = DeliveryReport()
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        for message, outcome in zip(pending, pool.map(lambda m: _send(settings, m), pending)):
-            delivered, detail = outcome
-            _record(engine, message.key, delivered, None if delivered else detail)
-            if delivered:
-                report.sent.append(detail)
-            else:
-                report.failed[message.key] = detail
+        for start in range(0, len(pending), chunk):
+            part = pending[start : start + chunk]
+            outcomes = list(pool.map(lambda m: _send(settings, m), part))
+            _record(engine, [(m.key, delivered, detail) for m, (delivered, detail) in zip(part, outcomes)])
+            for message, (delivered, detail) in zip(part, outcomes):
+                if delivered:
+                    report.sent.append(detail)
+                else:
+                    report.failed[message.key] = detail
     return report
 
 
@@ -175,13 +178,18 @@ def _send(settings: DeliverySettings, message: Outgoing) -> tuple[bool, str]:
         return False, f"{type(error).__name__}: {error}"
 
 
-def _record(engine: Engine, key: str, delivered: bool, error: str | None) -> None:
-    values: dict[str, Any] = {
-        "status": "sent" if delivered else "failed",
-        "attempts": MessageRow.attempts + 1,
-        "last_error": error,
-    }
-    if delivered:
-        values["sent_at"] = func.now()
+def _record(engine: Engine, results: list[tuple[str, bool, str]]) -> None:
+    """One transaction for a chunk's results: sent ones stamped with the database's time."""
+    table = MessageRow.__table__
+    by_key = table.c.message_key == bindparam("key")
+    sent = update(table).where(by_key).values(
+        status="sent", attempts=table.c.attempts + 1, last_error=None, sent_at=literal_column("CURRENT_TIMESTAMP")
+    )
+    failed = update(table).where(by_key).values(
+        status="failed", attempts=table.c.attempts + 1, last_error=bindparam("error")
+    )
     with engine.begin() as connection:
-        connection.execute(update(MessageRow).where(MessageRow.message_key == key).values(**values))
+        for statement, delivered in ((sent, True), (failed, False)):
+            rows = [{"key": key, "error": detail} for key, ok, detail in results if ok is delivered]
+            if rows:
+                connection.execute(statement, rows)

@@ -16,8 +16,8 @@ from models.store import load_snapshot, save_findings
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
-def load_council(database_url: str) -> Snapshot:
-    return load_snapshot(open_database(database_url))
+def load_council(database_url: str, as_of: date) -> Snapshot:
+    return load_snapshot(open_database(database_url), as_of)
 
 
 @task(cache_policy=NO_CACHE)

@@ -1,7 +1,9 @@
-"""The plain facts the rules read: one frozen dataclass per contract table, and the snapshot.
+"""The plain facts the rules read: one immutable record per contract row, and the snapshot.
 
 These mirror the contract's CSV columns so that a snapshot can come from the database, from
-CSV files, or from a test table without translation.
+CSV files, or from a test table without translation. They are `NamedTuple`s: immutable like
+frozen dataclasses, and built straight from a database row, which is most of the cost of
+loading a large council.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -79,8 +81,7 @@ class AbsenceKind(StrEnum):
     PLANNED = "planned"
 
 
-@dataclass(frozen=True)
-class StaffMember:
+class StaffMember(NamedTuple):
     staff_id: str
     name: str
     email: str
@@ -100,8 +101,7 @@ class StaffMember:
         return self.start_date <= as_of and (self.end_date is None or self.end_date >= as_of)
 
 
-@dataclass(frozen=True)
-class Agreement:
+class Agreement(NamedTuple):
     staff_id: str
     supervisor_id: str
     signed_on: date | None = None
@@ -109,8 +109,7 @@ class Agreement:
     review_due: date | None = None
 
 
-@dataclass(frozen=True)
-class SupervisionSession:
+class SupervisionSession(NamedTuple):
     session_id: str
     supervisee_id: str
     supervisor_id: str
@@ -132,8 +131,7 @@ class SupervisionSession:
         return self.kind is not SessionKind.GROUP
 
 
-@dataclass(frozen=True)
-class Absence:
+class Absence(NamedTuple):
     absence_id: str
     staff_id: str
     kind: AbsenceKind
@@ -145,8 +143,7 @@ class Absence:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     case_id: str
     category: CaseCategory
     worker_id: str
@@ -157,15 +154,13 @@ class Case:
         return self.allocated_on <= as_of and (self.closed_on is None or self.closed_on > as_of)
 
 
-@dataclass(frozen=True)
-class Discussion:
+class Discussion(NamedTuple):
     case_id: str
     discussed_on: date
     session_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Closure:
+class Closure(NamedTuple):
     date: date
     reason: str
 

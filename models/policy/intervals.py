@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -53,7 +54,7 @@ class Interval:
     def after(self, day: date) -> date:
         """The day one interval after `day` (31 Jan + 1 month = 28 Feb)."""
         if self.months:
-            return day + relativedelta(months=self.months)
+            return _add_months(day, self.months)
         return day + timedelta(days=self.days)
 
     def as_span(self) -> str:
@@ -70,6 +71,12 @@ class Interval:
             if spec == (self.days, self.months):
                 return name
         return f"{self.days // 7}-weekly" if self.days else f"{self.months}-monthly"
+
+
+@lru_cache(maxsize=1 << 16)
+def _add_months(day: date, months: int) -> date:
+    """Cached: a large council asks the same few thousand dates over and over."""
+    return day + relativedelta(months=months)
 
 
 def end_of_next_calendar_month(day: date) -> date:

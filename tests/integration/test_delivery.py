@@ -106,3 +106,24 @@ def test_an_smtp_server_that_is_down_fails_the_message_not_the_run(engine, tmp_p
 def test_queueing_the_same_message_twice_stores_it_once(engine):
     assert queue(engine, TUESDAY, [email()]) == 1
     assert queue(engine, TUESDAY, [email()]) == 0
+
+
+def test_each_result_is_recorded_with_its_attempts_error_and_time(engine, tmp_path):
+    from sqlalchemy import select
+
+    from models.tables import MessageRow
+
+    with teams_endpoint(tmp_path, statuses=[500, 500, 500]) as endpoint:
+        queue(engine, TUESDAY, [teams(), email()])
+        deliver_pending(engine, settings(tmp_path, teams_url=endpoint.url()))
+        with smtp_server() as (_, port):
+            deliver_pending(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(MessageRow.message_key, MessageRow.status, MessageRow.attempts, MessageRow.sent_at.is_not(None))
+            .order_by(MessageRow.message_key)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("2026-11-24/M1/teams", "sent", 2, True),
+        ("2026-11-24/S1/email", "sent", 2, True),
+    ]
