@@ -31,3 +31,17 @@ def test_oversight_demo_runs_the_nightly_flow_and_says_where_messages_went(tmp_p
     assert result.exit_code == 0, result.output
     assert f"sent: {tmp_path}/outbox/2026-11-24_" in result.output
     assert len(list((tmp_path / "outbox").glob("*.eml"))) > 5
+
+
+def test_the_benchmark_generator_imports_cleanly_and_raises_every_kind(engine, tmp_path):
+    """A slice of the `large` council: the same generator the benchmark measures."""
+    rows = generate(SCALES["large"].fraction(0.01))
+    report = import_paths(engine, [write_csvs(rows, tmp_path)[0].parent])
+    assert report.warnings == [] and report.counts["discussions"] > 1000
+    snapshot = load_snapshot(engine, DEMO_AS_OF)
+    kinds = {
+        f.kind
+        for policy in ("default", "central_beds")
+        for f in evaluate(snapshot, load_policy(policy), DEMO_AS_OF)
+    }
+    assert kinds == set(Kind)
