@@ -15,4 +15,5 @@ demo: $(STAMP)
 	$(VENV)/bin/oversight demo
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	scripts/with-postgres $(VENV)/bin/pytest

@@ -100,7 +100,9 @@ def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, An
         }
     if growth:
         result["growth"] = [_growth_point(scale, share, database) for share in (0.25, 0.5, 1.0)]
-    result["machine"] = f"{platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}"
+    result["machine"] = (
+        f"{platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}"
+    )
     return result
 
 
@@ -113,11 +115,18 @@ def _growth_point(scale: Scale, share: float, database: str | None) -> dict[str,
         import_paths(open_database(url), [folder / "csv"])
         seconds = min(_timed(lambda: _evaluate(url))[1] for _ in range(3))  # best of 3: less noise
         rows = sum(counts.values())
-        return {"share": share, "rows": rows, "evaluate_s": round(seconds, 3), "us_per_row": round(seconds / rows * 1e6, 2)}
+        return {
+            "share": share,
+            "rows": rows,
+            "evaluate_s": round(seconds, 3),
+            "us_per_row": round(seconds / rows * 1e6, 2),
+        }
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", choices=sorted(SCALES), default="large")
     parser.add_argument("--database", help="a SQLAlchemy URL (default: a new SQLite file)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -132,8 +141,10 @@ def main(argv: list[str] | None = None) -> None:
         if key != "growth":
             print(f"{key:12} {value}")
     for point in result.get("growth", []):
-        print(f"growth {point['share']:>4}: {point['rows']:>8} rows, evaluate {point['evaluate_s']:>7} s, "
-              f"{point['us_per_row']} µs/row")
+        print(
+            f"growth {point['share']:>4}: {point['rows']:>8} rows, evaluate {point['evaluate_s']:>7} s, "
+            f"{point['us_per_row']} µs/row"
+        )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ app.add_typer(policy_app, name="policy")
 
 AsOf = Annotated[
     datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day to evaluate (default: today in Europe/London)."),
+    typer.Option(
+        "--as-of", formats=["%Y-%m-%d"], help="The day to evaluate (default: today in Europe/London)."
+    ),
 ]
 PolicyOption = Annotated[
     str,
@@ -51,7 +53,9 @@ def _policy_label(policy: str) -> str:
 
 
 @app.command("import")
-def import_command(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders of them.")]) -> None:
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="CSV files or folders of them.")],
+) -> None:
     """Import the contract's CSV files in one transaction: all of them, or none."""
     try:
         report = import_paths(open_database(database_url()), paths)
@@ -81,7 +85,9 @@ def findings(as_of: AsOf = None, policy: PolicyOption = "default") -> None:
 def run(
     as_of: AsOf = None,
     policy: PolicyOption = "default",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; store and send nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent; store and send nothing.")
+    ] = False,
 ) -> None:
     """The nightly flow, now: evaluate, queue reminders, deliver them, print a summary."""
     _load_policy_or_exit(policy)
@@ -91,7 +97,9 @@ def run(
 
 @app.command()
 def demo(
-    folder: Annotated[Path, typer.Option(help="Where the demo council's files, database and outbox go.")] = Path("oversight-demo"),
+    folder: Annotated[
+        Path, typer.Option(help="Where the demo council's files, database and outbox go.")
+    ] = Path("oversight-demo"),
 ) -> None:
     """Build a demo council on the embedded default and run the nightly flow on it."""
     from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
@@ -104,7 +112,9 @@ def demo(
     url = f"sqlite:///{database}"
     report = import_paths(open_database(url), [csv_folder])
     typer.echo(f"Demo council written to {csv_folder}")
-    typer.echo("Imported " + ", ".join(f"{n} {table}" for table, n in report.counts.items()) + f" into {database}")
+    typer.echo(
+        "Imported " + ", ".join(f"{n} {table}" for table, n in report.counts.items()) + f" into {database}"
+    )
     typer.echo(f"Running the nightly flow for {DEMO_AS_OF} (policy: default) ...")
     summary = _run_nightly(DEMO_AS_OF, "default", False, url, str(folder / "outbox"))
     _print_summary(summary)
@@ -115,7 +125,10 @@ def demo(
 def policy_show(policy: Annotated[str, typer.Argument(help="A preset name or a policy file.")]) -> None:
     """Print a policy resolved in full, each rule with its source."""
     resolved = _load_policy_or_exit(policy)
-    typer.echo(yaml.safe_dump(resolved.model_dump(mode="json"), sort_keys=False, width=100, allow_unicode=True), nl=False)
+    typer.echo(
+        yaml.safe_dump(resolved.model_dump(mode="json"), sort_keys=False, width=100, allow_unicode=True),
+        nl=False,
+    )
 
 
 @policy_app.command("check")

@@ -21,15 +21,30 @@ from models.csvfiles import TABLES
 
 DEMO_AS_OF = date(2026, 11, 24)
 
-_FIRST = ("Amira Ben Chloe Dev Ellie Farah George Hana Isaac Jade Kofi Leah Mo Nadia Owen Priya "
-          "Quinn Rosa Sam Tariq Uma Vik Wren Yusuf Zara").split()
-_LAST = ("Adams Bashir Clarke Dhillon Evans Fraser Green Hughes Iqbal Jones Khan Lewis Morgan "
-         "Nowak Okafor Patel Quinn Roberts Shah Taylor Usman Walsh Young").split()
+_FIRST = (
+    "Amira Ben Chloe Dev Ellie Farah George Hana Isaac Jade Kofi Leah Mo Nadia Owen Priya "
+    "Quinn Rosa Sam Tariq Uma Vik Wren Yusuf Zara"
+).split()
+_LAST = (
+    "Adams Bashir Clarke Dhillon Evans Fraser Green Hughes Iqbal Jones Khan Lewis Morgan "
+    "Nowak Okafor Patel Quinn Roberts Shah Taylor Usman Walsh Young"
+).split()
 _CATEGORIES = (
-    ("cin", 30), ("cp", 20), ("cic", 15), ("cic_placed_with_parents", 3),
-    ("cic_long_term_matched", 4), ("cic_stability_concern", 2), ("care_proceedings", 3),
-    ("plo", 3), ("care_leaver", 6), ("care_leaver_high_need", 2), ("assessment", 6),
-    ("early_help", 3), ("fostering", 1), ("adoption", 1), ("other", 1),
+    ("cin", 30),
+    ("cp", 20),
+    ("cic", 15),
+    ("cic_placed_with_parents", 3),
+    ("cic_long_term_matched", 4),
+    ("cic_stability_concern", 2),
+    ("care_proceedings", 3),
+    ("plo", 3),
+    ("care_leaver", 6),
+    ("care_leaver_high_need", 2),
+    ("assessment", 6),
+    ("early_help", 3),
+    ("fostering", 1),
+    ("adoption", 1),
+    ("other", 1),
 )
 
 
@@ -43,16 +58,27 @@ class Scale:
 
     def fraction(self, share: float) -> Scale:
         """The same council with `share` of its teams (for measuring growth)."""
-        return Scale(max(1, round(self.teams * share)), self.workers_per_team, self.open_cases_per_worker,
-                     self.closed_cases_per_worker, self.history_months)
+        return Scale(
+            max(1, round(self.teams * share)),
+            self.workers_per_team,
+            self.open_cases_per_worker,
+            self.closed_cases_per_worker,
+            self.history_months,
+        )
 
 
 SCALES = {
-    "demo": Scale(teams=3, workers_per_team=5, open_cases_per_worker=6, closed_cases_per_worker=3, history_months=6),
+    "demo": Scale(
+        teams=3, workers_per_team=5, open_cases_per_worker=6, closed_cases_per_worker=3, history_months=6
+    ),
     # the largest English children's services: ~2,000 staff, 15,000 open and 30,000 closed cases
-    "large": Scale(teams=200, workers_per_team=9, open_cases_per_worker=9, closed_cases_per_worker=18, history_months=36),
+    "large": Scale(
+        teams=200, workers_per_team=9, open_cases_per_worker=9, closed_cases_per_worker=18, history_months=36
+    ),
     # a shared service for many councils: ten times that
-    "national": Scale(teams=2000, workers_per_team=9, open_cases_per_worker=9, closed_cases_per_worker=18, history_months=36),
+    "national": Scale(
+        teams=2000, workers_per_team=9, open_cases_per_worker=9, closed_cases_per_worker=18, history_months=36
+    ),
 }
 
 
@@ -74,28 +100,54 @@ class _Council:
     def add_staff(self, role: str, team: str, manager: str | None, start: date, **extra: object) -> str:
         staff_id = self.next_id("S")
         first, last = self.random.choice(_FIRST), self.random.choice(_LAST)
-        self.rows["staff"].append({
-            "staff_id": staff_id, "name": f"{first} {last}",
-            "email": f"{first.lower()}.{last.lower()}.{staff_id.lower()}@council.example",
-            "teams": extra.pop("teams", None), "role": role, "team": team,
-            "line_manager_id": manager, "start_date": start, "case_holding": extra.pop("case_holding", None),
-            **extra,
-        })
+        self.rows["staff"].append(
+            {
+                "staff_id": staff_id,
+                "name": f"{first} {last}",
+                "email": f"{first.lower()}.{last.lower()}.{staff_id.lower()}@council.example",
+                "teams": extra.pop("teams", None),
+                "role": role,
+                "team": team,
+                "line_manager_id": manager,
+                "start_date": start,
+                "case_holding": extra.pop("case_holding", None),
+                **extra,
+            }
+        )
         return staff_id
 
-    def add_agreement(self, staff_id: str, supervisor_id: str, signed_on: date | None, frequency: str | None = None) -> None:
-        self.rows["agreements"].append({
-            "staff_id": staff_id, "supervisor_id": supervisor_id, "signed_on": signed_on,
-            "frequency": frequency,
-        })
+    def add_agreement(
+        self, staff_id: str, supervisor_id: str, signed_on: date | None, frequency: str | None = None
+    ) -> None:
+        self.rows["agreements"].append(
+            {
+                "staff_id": staff_id,
+                "supervisor_id": supervisor_id,
+                "signed_on": signed_on,
+                "frequency": frequency,
+            }
+        )
 
-    def add_session(self, supervisee: str, supervisor: str, held_on: date, *, kind: str = "personal",
-                    status: str = "held", written: int | None = 1, signed: int | None = 3,
-                    cancel_reason: str | None = None) -> str:
+    def add_session(
+        self,
+        supervisee: str,
+        supervisor: str,
+        held_on: date,
+        *,
+        kind: str = "personal",
+        status: str = "held",
+        written: int | None = 1,
+        signed: int | None = 3,
+        cancel_reason: str | None = None,
+    ) -> str:
         session_id = self.next_id("X")
         row: dict[str, object] = {
-            "session_id": session_id, "supervisee_id": supervisee, "supervisor_id": supervisor,
-            "kind": kind, "scheduled_for": held_on, "status": status,
+            "session_id": session_id,
+            "supervisee_id": supervisee,
+            "supervisor_id": supervisor,
+            "kind": kind,
+            "scheduled_for": held_on,
+            "status": status,
         }
         if status == "held":
             row["held_on"] = held_on
@@ -118,8 +170,13 @@ class _Council:
             held = _weekday(day + timedelta(days=self.random.randint(-3, 5)))
             roll = self.random.random()
             if roll < 0.06:
-                self.add_session(supervisee, supervisor, held, status="cancelled",
-                                 cancel_reason=self.random.choice(("sickness", "leave", "other")))
+                self.add_session(
+                    supervisee,
+                    supervisor,
+                    held,
+                    status="cancelled",
+                    cancel_reason=self.random.choice(("sickness", "leave", "other")),
+                )
                 held = _weekday(held + timedelta(days=self.random.randint(2, 6)))
             age = (self.as_of - held).days
             if age < 10 and self.random.random() < 0.3:
@@ -143,10 +200,15 @@ class _Council:
                 if closed >= self.as_of:
                     closed = self.day_before(1)
                     allocated = min(allocated, closed)
-            self.rows["cases"].append({
-                "case_id": case_id, "category": self.random.choices(names, weights)[0],
-                "worker_id": worker, "allocated_on": allocated, "closed_on": closed,
-            })
+            self.rows["cases"].append(
+                {
+                    "case_id": case_id,
+                    "category": self.random.choices(names, weights)[0],
+                    "worker_id": worker,
+                    "allocated_on": allocated,
+                    "closed_on": closed,
+                }
+            )
             day = allocated + timedelta(days=self.random.randint(3, 16))
             end = closed or self.as_of
             while day < end:
@@ -157,11 +219,15 @@ class _Council:
         day = start + timedelta(days=self.random.randint(30, 400))
         while day < self.as_of - timedelta(days=30):
             length = self.random.choice((1, 2, 3, 5, 10))
-            self.rows["absences"].append({
-                "absence_id": self.next_id("A"), "staff_id": staff_id,
-                "kind": self.random.choice(("sickness", "annual_leave", "annual_leave", "planned")),
-                "start_date": day, "end_date": day + timedelta(days=length - 1),
-            })
+            self.rows["absences"].append(
+                {
+                    "absence_id": self.next_id("A"),
+                    "staff_id": staff_id,
+                    "kind": self.random.choice(("sickness", "annual_leave", "annual_leave", "planned")),
+                    "start_date": day,
+                    "end_date": day + timedelta(days=length - 1),
+                }
+            )
             day += timedelta(days=self.random.randint(60, 400))
 
 
@@ -179,25 +245,41 @@ def generate(scale: Scale, as_of: date = DEMO_AS_OF, seed: int = 2026) -> dict[s
     heads: list[str] = []
     for team_number in range(scale.teams):
         if team_number % 10 == 0:
-            head = council.add_staff("head_of_service", f"Service {team_number // 10 + 1}", ad,
-                                     history_start - timedelta(days=700))
+            head = council.add_staff(
+                "head_of_service", f"Service {team_number // 10 + 1}", ad, history_start - timedelta(days=700)
+            )
             council.add_agreement(head, ad, council.day_before(council.random.randint(20, 340)))
             council.history(head, ad, history_start, 30)
             heads.append(head)
         team = f"Team {team_number + 1}"
-        manager = council.add_staff("team_manager", team, heads[-1], history_start - timedelta(days=500),
-                                    teams=f"{team.lower().replace(' ', '-')}-managers")
+        manager = council.add_staff(
+            "team_manager",
+            team,
+            heads[-1],
+            history_start - timedelta(days=500),
+            teams=f"{team.lower().replace(' ', '-')}-managers",
+        )
         council.add_agreement(manager, heads[-1], council.day_before(council.random.randint(20, 340)))
         council.history(manager, heads[-1], history_start, 30)
         council.absences(manager, history_start)
         for worker_number in range(scale.workers_per_team):
-            role = ("social_worker", "social_worker", "social_worker", "family_support_worker",
-                    "social_worker", "youth_worker", "social_worker", "support_staff",
-                    "social_worker")[worker_number % 9]
+            role = (
+                "social_worker",
+                "social_worker",
+                "social_worker",
+                "family_support_worker",
+                "social_worker",
+                "youth_worker",
+                "social_worker",
+                "support_staff",
+                "social_worker",
+            )[worker_number % 9]
             start = history_start - timedelta(days=council.random.randint(0, 1500))
             worker = council.add_staff(role, team, manager, start, case_holding=role != "support_staff")
             reviewed = council.day_before(council.random.randint(20, 340))
-            council.add_agreement(worker, manager, max(reviewed, start + timedelta(days=council.random.randint(3, 20))))
+            council.add_agreement(
+                worker, manager, max(reviewed, start + timedelta(days=council.random.randint(3, 20)))
+            )
             council.history(worker, manager, max(start, history_start), 91 if role == "support_staff" else 29)
             council.absences(worker, max(start, history_start))
             if role != "support_staff":
@@ -224,19 +306,37 @@ def _add_stories(council: _Council, ad: str, head: str) -> None:
     council.add_session(student, manager, _weekday(day(25)))
     council.add_session(student, manager, _weekday(day(16)), status="cancelled")
     # A newcomer on probation with no agreement yet, and a record never written up.
-    newcomer = council.add_staff("social_worker", team, manager, day(45), probation_end=day(45) + relativedelta(months=6),
-                                 case_holding=True)
+    newcomer = council.add_staff(
+        "social_worker",
+        team,
+        manager,
+        day(45),
+        probation_end=day(45) + relativedelta(months=6),
+        case_holding=True,
+    )
     council.add_session(newcomer, manager, _weekday(day(20)), written=None)
     # Team 2's manager has been off sick for four weeks: their team needs cover.
-    sick = next(r["staff_id"] for r in council.rows["staff"] if r["role"] == "team_manager" and r["team"] != team)
-    council.rows["absences"].append({"absence_id": council.next_id("A"), "staff_id": sick, "kind": "sickness",
-                                     "start_date": day(29), "end_date": None, "expected_return": as_of + timedelta(days=14)})
+    sick = next(
+        r["staff_id"] for r in council.rows["staff"] if r["role"] == "team_manager" and r["team"] != team
+    )
+    council.rows["absences"].append(
+        {
+            "absence_id": council.next_id("A"),
+            "staff_id": sick,
+            "kind": "sickness",
+            "start_date": day(29),
+            "end_date": None,
+            "expected_return": as_of + timedelta(days=14),
+        }
+    )
     # A worker whose agreement is due for its yearly review.
     reviewer = council.add_staff("social_worker", team, manager, day(800), case_holding=True)
     council.add_agreement(reviewer, manager, day(362))
     council.add_session(reviewer, manager, _weekday(day(20)))
     # A local closure day, as councils list them.
-    council.rows["closures"].append({"date": date(as_of.year, 12, 29), "reason": "Council closure between Christmas and New Year"})
+    council.rows["closures"].append(
+        {"date": date(as_of.year, 12, 29), "reason": "Council closure between Christmas and New Year"}
+    )
 
 
 def write_csvs(rows: dict[str, list[dict[str, object]]], folder: Path) -> list[Path]:

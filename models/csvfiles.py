@@ -305,7 +305,7 @@ def _parse_file(path: Path, table: Table, parsed: ParsedImport) -> None:
                 Problem(name, line, "-", f"{len(cells)} fields where the header has {len(header)}")
             )
             continue
-        values = _parse_cells(name, line, table, dict(zip(header, cells)), parsed.problems)
+        values = _parse_cells(name, line, table, dict(zip(header, cells, strict=True)), parsed.problems)
         if values is None:
             continue
         key = tuple(values[k] for k in table.key)
@@ -398,9 +398,7 @@ def _check_references(parsed: ParsedImport, stored: Stored) -> None:
             ref = getattr(row.fact, column)
             if ref is not None and ref not in known[target]:
                 noun = "member of staff" if target == "staff" else target.removesuffix("s")
-                parsed.problems.append(
-                    Problem(row.file, row.line, column, f"no {noun} {ref!r} exists")
-                )
+                parsed.problems.append(Problem(row.file, row.line, column, f"no {noun} {ref!r} exists"))
     for row in parsed.rows.get("staff", []):
         loop = _management_loop(row.fact.staff_id, line_managers)
         if loop:

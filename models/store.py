@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, delete, or_, select
@@ -156,7 +156,11 @@ def load_snapshot(engine: Engine, as_of: date | None = None) -> Snapshot:
             staff=load(StaffMember, StaffRow, role=Role),
             agreements=load(Agreement, AgreementRow),
             sessions=load(
-                SupervisionSession, SessionRow, kind=SessionKind, status=SessionStatus, cancel_reason=CancelReason
+                SupervisionSession,
+                SessionRow,
+                kind=SessionKind,
+                status=SessionStatus,
+                cancel_reason=CancelReason,
             ),
             absences=load(Absence, AbsenceRow, kind=AbsenceKind),
             cases=load(Case, CaseRow, category=CaseCategory),

@@ -91,7 +91,9 @@ class AppriseChannel:
             separator = "&" if "?" in url else "?"
             notifier.add(f"{url}{separator}to={quote(message.address, safe='@')}")
             return bool(
-                notifier.notify(title=message.subject, body=message.html, body_format=apprise.NotifyFormat.HTML)
+                notifier.notify(
+                    title=message.subject, body=message.html, body_format=apprise.NotifyFormat.HTML
+                )
             )
         if "://" in message.address:
             notifier.add(message.address)

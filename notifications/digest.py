@@ -86,7 +86,10 @@ class Digest:
     def escalations(self) -> tuple[Item, ...]:
         """What reached this person because chasing failed, for the managers' channel."""
         return tuple(
-            item for section in self.sections if section.action in ("escalated", "cover") for item in section.items
+            item
+            for section in self.sections
+            if section.action in ("escalated", "cover")
+            for item in section.items
         )
 
     @property

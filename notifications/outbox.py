@@ -39,7 +39,9 @@ def compose(
         rendered = render(digest)
         channel, teams = settings.channel_for(digest.recipient.teams)
         told = tuple(
-            sorted({(item.finding.key, item.finding.stage.value) for s in digest.sections for item in s.items})
+            sorted(
+                {(item.finding.key, item.finding.stage.value) for s in digest.sections for item in s.items}
+            )
         )
         messages.append(
             Outgoing(
@@ -91,8 +93,14 @@ def queue(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
             connection.execute(messages_insert, batch)
         added = (connection.scalar(select(func.count()).select_from(MessageRow)) or 0) - before
         notices = [
-            {"recipient_id": m.recipient_id, "finding_key": key, "stage": stage,
-             "first_sent_on": as_of, "last_sent_on": as_of, "times": 1}
+            {
+                "recipient_id": m.recipient_id,
+                "finding_key": key,
+                "stage": stage,
+                "first_sent_on": as_of,
+                "last_sent_on": as_of,
+                "times": 1,
+            }
             for m in messages
             for key, stage in m.notices
         ]
@@ -152,7 +160,9 @@ def deliver_pending(engine: Engine, settings: DeliverySettings, chunk: int = 200
                 html=row.body_html,
             )
             for row in connection.execute(
-                select(*MessageRow.__table__.columns).where(MessageRow.status != "sent").order_by(MessageRow.id)
+                select(*MessageRow.__table__.columns)
+                .where(MessageRow.status != "sent")
+                .order_by(MessageRow.id)
             )
         ]
     report = DeliveryReport()
@@ -160,8 +170,11 @@ def deliver_pending(engine: Engine, settings: DeliverySettings, chunk: int = 200
         for start in range(0, len(pending), chunk):
             part = pending[start : start + chunk]
             outcomes = list(pool.map(lambda m: _send(settings, m), part))
-            _record(engine, [(m.key, delivered, detail) for m, (delivered, detail) in zip(part, outcomes)])
-            for message, (delivered, detail) in zip(part, outcomes):
+            _record(
+                engine,
+                [(m.key, delivered, detail) for m, (delivered, detail) in zip(part, outcomes, strict=True)],
+            )
+            for message, (delivered, detail) in zip(part, outcomes, strict=True):
                 if delivered:
                     report.sent.append(detail)
                 else:
@@ -182,11 +195,20 @@ def _record(engine: Engine, results: list[tuple[str, bool, str]]) -> None:
     """One transaction for a chunk's results: sent ones stamped with the database's time."""
     table = MessageRow.__table__
     by_key = table.c.message_key == bindparam("key")
-    sent = update(table).where(by_key).values(
-        status="sent", attempts=table.c.attempts + 1, last_error=None, sent_at=literal_column("CURRENT_TIMESTAMP")
+    sent = (
+        update(table)
+        .where(by_key)
+        .values(
+            status="sent",
+            attempts=table.c.attempts + 1,
+            last_error=None,
+            sent_at=literal_column("CURRENT_TIMESTAMP"),
+        )
     )
-    failed = update(table).where(by_key).values(
-        status="failed", attempts=table.c.attempts + 1, last_error=bindparam("error")
+    failed = (
+        update(table)
+        .where(by_key)
+        .values(status="failed", attempts=table.c.attempts + 1, last_error=bindparam("error"))
     )
     with engine.begin() as connection:
         for statement, delivered in ((sent, True), (failed, False)):

@@ -9,7 +9,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from notifications.digest import Digest
 
-
 TEAMS_LIMIT = 1000  # characters of body that Apprise's Workflows plugin will send
 
 
@@ -25,7 +24,9 @@ class Rendered:
 def environment() -> Environment:
     return Environment(
         loader=PackageLoader("notifications", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("txt",), default=True),
+        autoescape=select_autoescape(
+            enabled_extensions=("html",), disabled_extensions=("txt",), default=True
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

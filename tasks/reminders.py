@@ -21,7 +21,12 @@ from notifications.settings import DeliverySettings
 
 @task(cache_policy=NO_CACHE)
 def compose_reminders(
-    database_url: str, snapshot: Snapshot, findings: list[Finding], as_of: date, policy: str, outbox: str | None
+    database_url: str,
+    snapshot: Snapshot,
+    findings: list[Finding],
+    as_of: date,
+    policy: str,
+    outbox: str | None,
 ) -> list[Outgoing]:
     """One digest per recipient of what they are due to be told tonight (first notices,
     reminders at the policy's cadence, new stages); nothing on a day that is not a working day."""

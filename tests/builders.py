@@ -29,7 +29,9 @@ from models.policy.facts import (
 LONG_AGO = date(2020, 1, 6)
 
 
-def staff(staff_id: str = "S", role: str = "social_worker", manager: str | None = "M", **extra: object) -> StaffMember:
+def staff(
+    staff_id: str = "S", role: str = "social_worker", manager: str | None = "M", **extra: object
+) -> StaffMember:
     values: dict = {
         "staff_id": staff_id,
         "name": f"Worker {staff_id}",
@@ -78,12 +80,18 @@ def cancelled(on: date, reason: str = "other", session_id: str = "X9") -> Superv
     )
 
 
-def absence(staff_id: str, kind: str, start: date, end: date | None = None, absence_id: str = "A1") -> Absence:
-    return Absence(absence_id=absence_id, staff_id=staff_id, kind=AbsenceKind(kind), start_date=start, end_date=end)
+def absence(
+    staff_id: str, kind: str, start: date, end: date | None = None, absence_id: str = "A1"
+) -> Absence:
+    return Absence(
+        absence_id=absence_id, staff_id=staff_id, kind=AbsenceKind(kind), start_date=start, end_date=end
+    )
 
 
 def case(category: str, allocated_on: date, case_id: str = "C-1", **extra: object) -> Case:
-    return Case(case_id=case_id, category=CaseCategory(category), worker_id="S", allocated_on=allocated_on, **extra)  # type: ignore[arg-type]
+    return Case(
+        case_id=case_id, category=CaseCategory(category), worker_id="S", allocated_on=allocated_on, **extra
+    )  # type: ignore[arg-type]
 
 
 def discussed(on: date, case_id: str = "C-1") -> Discussion:
@@ -98,7 +106,9 @@ def closure(on: date) -> Closure:
     return Closure(date=on, reason="closure")
 
 
-def council(member: StaffMember | None = None, *facts: object, managers: tuple[StaffMember, ...] = MANAGERS) -> Snapshot:
+def council(
+    member: StaffMember | None = None, *facts: object, managers: tuple[StaffMember, ...] = MANAGERS
+) -> Snapshot:
     """A snapshot of H, M and the member under test, with the facts sorted into their tables."""
     snapshot = Snapshot(staff=[*managers, *([member] if member else [])])
     tables = {
@@ -112,8 +122,12 @@ def council(member: StaffMember | None = None, *facts: object, managers: tuple[S
     }
     for fact in facts:
         tables[type(fact)].append(fact)
-    return Snapshot(**{name: getattr(snapshot, name) for name in (
-        "staff", "agreements", "sessions", "absences", "cases", "discussions", "closures")})
+    return Snapshot(
+        **{
+            name: getattr(snapshot, name)
+            for name in ("staff", "agreements", "sessions", "absences", "cases", "discussions", "closures")
+        }
+    )
 
 
 __all__ = ["replace"]

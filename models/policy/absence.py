@@ -44,21 +44,18 @@ def _absence_finding(
     timing = ctx.timing(due)
     assert timing is not None  # as-of is past `due`
     days = (ctx.as_of - absence.start_date).days + 1
-    next_dues = ", ".join(
-        f"{m.staff_id} next due {_next_due(ctx, m, supervisor)}" for m in supervisees
-    )
+    next_dues = ", ".join(f"{m.staff_id} next due {_next_due(ctx, m, supervisor)}" for m in supervisees)
     notify = ctx.notify_responsible(
         ctx.active(supervisor.line_manager_id),
         As.LINE_MANAGER,
         timing.stage,
         *(Recipient(m.staff_id, As.SUPERVISEE) for m in supervisees),
     )
-    return Finding(
+    return ctx.finding(
         kind=Kind.SUPERVISOR_ABSENT,
         staff_id=supervisor.staff_id,
         due=due,
-        stage=timing.stage,
-        working_days_overdue=timing.working_days_overdue,
+        timing=timing,
         notify=notify,
         detail=f"{absence.kind.replace('_', ' ')} absence since {absence.start_date} "
         f"({days} days, more than {threshold.more_than.as_span()}): arrange supervision for "

@@ -28,12 +28,11 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
             timing = ctx.timing(due)
             if ctx.as_of <= due or timing is None:
                 continue
-            yield Finding(
+            yield ctx.finding(
                 kind=Kind.AGREEMENT_MISSING,
                 staff_id=member.staff_id,
                 due=due,
-                stage=timing.stage,
-                working_days_overdue=timing.working_days_overdue,
+                timing=timing,
                 notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
                 detail=f"no signed supervision agreement with supervisor {supervisor.staff_id}",
                 rule=f"agreements.signed_within: {rules.signed_source}",
@@ -45,12 +44,11 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
         timing = ctx.timing(due)
         if timing is None:
             continue
-        yield Finding(
+        yield ctx.finding(
             kind=Kind.AGREEMENT_REVIEW_DUE,
             staff_id=member.staff_id,
             due=due,
-            stage=timing.stage,
-            working_days_overdue=timing.working_days_overdue,
+            timing=timing,
             notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
             detail=f"supervision agreement signed {signed_on} is due for review by {due}",
             rule=f"agreements.review_every: {rules.review_source}",

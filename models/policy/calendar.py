@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 
 ONE_DAY = timedelta(days=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _england_bank_holidays(year: int) -> frozenset[date]:
     """England's bank holidays for one year, substitute days included (Boxing Day 2026 is 28 Dec)."""
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
@@ -28,11 +28,7 @@ class WorkingCalendar:
         self._closures = frozenset(closures)
 
     def is_working_day(self, day: date) -> bool:
-        return (
-            day.weekday() < 5
-            and day not in self._closures
-            and day not in _england_bank_holidays(day.year)
-        )
+        return day.weekday() < 5 and day not in self._closures and day not in _england_bank_holidays(day.year)
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day` (where a chase falls due after a deadline)."""

@@ -37,7 +37,7 @@ def case_findings(ctx: Context) -> Iterator[Finding]:
             if due.last_discussed
             else f"not discussed since allocation on {case.allocated_on}"
         )
-        yield Finding(
+        yield ctx.finding(
             kind=(
                 Kind.CASE_DISCUSSION_UPCOMING
                 if timing.stage is Stage.UPCOMING
@@ -46,8 +46,7 @@ def case_findings(ctx: Context) -> Iterator[Finding]:
             staff_id=worker.staff_id,
             case_id=case.case_id,
             due=due.on,
-            stage=timing.stage,
-            working_days_overdue=timing.working_days_overdue,
+            timing=timing,
             notify=ctx.notify_responsible(
                 ctx.supervisor_of(worker),
                 As.SUPERVISOR,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Snapshot, StaffMember
-from models.policy.findings import As, Recipient, Stage
+from models.policy.findings import As, Finding, Kind, Recipient, Stage
 from models.policy.policy import Policy
 
 
@@ -36,6 +36,32 @@ class Context:
         late = self.calendar.working_days_between(due, self.as_of)
         stage = Stage.ESCALATE if late > self.policy.escalation.after_working_days else Stage.CHASE
         return Timing(stage, late)
+
+    def finding(
+        self,
+        kind: Kind,
+        staff_id: str,
+        due: date,
+        timing: Timing,
+        notify: tuple[Recipient, ...],
+        detail: str,
+        rule: str,
+        case_id: str | None = None,
+        session_id: str | None = None,
+    ) -> Finding:
+        """A finding at the stage and lateness `timing` gives."""
+        return Finding(
+            kind=kind,
+            staff_id=staff_id,
+            case_id=case_id,
+            session_id=session_id,
+            due=due,
+            stage=timing.stage,
+            working_days_overdue=timing.working_days_overdue,
+            notify=notify,
+            detail=detail,
+            rule=rule,
+        )
 
     def active(self, staff_id: str | None) -> StaffMember | None:
         """The member of staff, if they exist and are in post on as-of."""

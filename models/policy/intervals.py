@@ -80,6 +80,6 @@ def _add_months(day: date, months: int) -> date:
 
 
 def end_of_next_calendar_month(day: date) -> date:
-    """"Once a calendar month": the last day of the month after the month of `day`."""
-    first_of_month_after_next = (day.replace(day=1) + relativedelta(months=2))
+    """ "Once a calendar month": the last day of the month after the month of `day`."""
+    first_of_month_after_next = day.replace(day=1) + relativedelta(months=2)
     return first_of_month_after_next - timedelta(days=1)

@@ -233,9 +233,7 @@ def _locate(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
-    raise PolicyError(
-        [f"no policy {name_or_path!r}: name a preset ({', '.join(preset_names())}) or a file"]
-    )
+    raise PolicyError([f"no policy {name_or_path!r}: name a preset ({', '.join(preset_names())}) or a file"])
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

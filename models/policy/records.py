@@ -33,18 +33,15 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
     supervisee = ctx.active(session.supervisee_id)
     if session.record_written_on is None:
         assert session.held_on is not None
-        deadline = ctx.calendar.add_working_days(
-            session.held_on, rules.written_within_working_days
-        )
+        deadline = ctx.calendar.add_working_days(session.held_on, rules.written_within_working_days)
         timing = ctx.timing(deadline)
         if ctx.as_of > deadline and timing:
-            yield Finding(
+            yield ctx.finding(
                 kind=Kind.RECORD_NOT_WRITTEN,
                 staff_id=session.supervisee_id,
                 session_id=session.session_id,
                 due=deadline,
-                stage=timing.stage,
-                working_days_overdue=timing.working_days_overdue,
+                timing=timing,
                 notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
                 detail=f"record of the {session.kind} session held {session.held_on} is not written",
                 rule=f"records.written_within_working_days: {rules.written_source}",
@@ -60,26 +57,24 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
         return
     rule = f"records.signed_within_working_days: {rules.signed_source}"
     if rules.deemed_agreed:
-        yield Finding(
+        yield ctx.finding(
             kind=Kind.RECORD_DEEMED_AGREED,
             staff_id=session.supervisee_id,
             session_id=session.session_id,
             due=deadline,
-            stage=timing.stage,
-            working_days_overdue=timing.working_days_overdue,
+            timing=timing,
             notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
             detail=f"record circulated {received} was not signed within "
             f"{rules.signed_within_working_days} working days: close it as deemed agreed",
             rule=f"records.deemed_agreed: {rules.signed_source}",
         )
         return
-    yield Finding(
+    yield ctx.finding(
         kind=Kind.RECORD_UNSIGNED,
         staff_id=session.supervisee_id,
         session_id=session.session_id,
         due=deadline,
-        stage=timing.stage,
-        working_days_overdue=timing.working_days_overdue,
+        timing=timing,
         notify=ctx.notify_responsible(supervisee, As.SUPERVISEE, timing.stage),
         detail=f"record circulated {received} is not signed",
         rule=rule,

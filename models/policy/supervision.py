@@ -102,7 +102,8 @@ def _interval_in_force(
 def current_agreement(ctx: Context, member: StaffMember, supervisor_id: str) -> Agreement | None:
     """The latest agreement between this supervisee and their present supervisor."""
     agreements = [
-        a for a in ctx.snapshot.agreements_by_staff.get(member.staff_id, [])
+        a
+        for a in ctx.snapshot.agreements_by_staff.get(member.staff_id, [])
         if a.supervisor_id == supervisor_id
     ]
     return max(agreements, key=lambda a: a.signed_on or date.min, default=None)
@@ -131,16 +132,11 @@ def supervision_findings(ctx: Context) -> Iterator[Finding]:
             source = ctx.policy.supervision.rule_sources.get("max_missed_calendar_months", "")
             rule = f"supervision.max_missed_calendar_months: {source}"
         since = f"last 1:1 held {due.last_held}" if due.last_held else "no 1:1 held yet"
-        yield Finding(
-            kind=(
-                Kind.SUPERVISION_UPCOMING
-                if timing.stage is Stage.UPCOMING
-                else Kind.SUPERVISION_OVERDUE
-            ),
+        yield ctx.finding(
+            kind=(Kind.SUPERVISION_UPCOMING if timing.stage is Stage.UPCOMING else Kind.SUPERVISION_OVERDUE),
             staff_id=member.staff_id,
             due=due.on,
-            stage=timing.stage,
-            working_days_overdue=timing.working_days_overdue,
+            timing=timing,
             notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
             detail=f"{due.interval} 1:1 supervision due {due.on} ({since})",
             rule=rule,
@@ -175,13 +171,12 @@ def rebook_findings(ctx: Context) -> Iterator[Finding]:
             timing = ctx.timing(deadline)
             assert timing is not None  # as-of is past the deadline: always chase or escalate
             supervisor = ctx.active(session.supervisor_id) or ctx.supervisor_of(member)
-            yield Finding(
+            yield ctx.finding(
                 kind=Kind.REBOOK_OVERDUE,
                 staff_id=member.staff_id,
                 session_id=session.session_id,
                 due=deadline,
-                stage=timing.stage,
-                working_days_overdue=timing.working_days_overdue,
+                timing=timing,
                 notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
                 detail=f"1:1 cancelled {cancelled} has not been rebooked and held by {deadline}",
                 rule=f"rebooking: {ctx.policy.rebooking.source}",

@@ -38,14 +38,20 @@ def test_import_then_findings_prints_the_contract_json(oversight, tmp_path):
             "detail": "record circulated 2026-11-16 is not signed",
         }
     ]
-    keys = [(f["kind"], f["staff_id"], f["case_id"] or "", f["session_id"] or "") for f in document["findings"]]
+    keys = [
+        (f["kind"], f["staff_id"], f["case_id"] or "", f["session_id"] or "") for f in document["findings"]
+    ]
     assert keys == sorted(keys)
 
 
 def test_a_bad_import_exits_2_listing_every_problem_and_changes_nothing(oversight, tmp_path):
     oversight("import", str(write_folder(tmp_path / "good", GOOD)))
     before = oversight("findings", "--as-of", "2026-11-24").stdout
-    bad = with_line(with_line(GOOD, "cases.csv", "C-9,burglary,S1,2026-01-05,"), "staff.csv", "S9,Z,z@x.example,,social_worker,T,S9,2024-01-08,,,,,")
+    bad = with_line(
+        with_line(GOOD, "cases.csv", "C-9,burglary,S1,2026-01-05,"),
+        "staff.csv",
+        "S9,Z,z@x.example,,social_worker,T,S9,2024-01-08,,,,,",
+    )
     folder = write_folder(tmp_path / "bad", bad)
     result = oversight("import", str(folder))
     assert result.exit_code == 2
@@ -62,7 +68,9 @@ def test_policy_show_prints_each_rule_with_its_source():
 
 def test_policy_check_reports_every_mistake(tmp_path):
     broken = tmp_path / "ours.yaml"
-    broken.write_text("extends: default\nname: ours\nrecords:\n  signed_within_working_days: -1\nescalation:\n  after_working_days: soon\n")
+    broken.write_text(
+        "extends: default\nname: ours\nrecords:\n  signed_within_working_days: -1\nescalation:\n  after_working_days: soon\n"
+    )
     result = CliRunner().invoke(app, ["policy", "check", str(broken)])
     assert result.exit_code == 2
     assert "records.signed_within_working_days" in result.stderr

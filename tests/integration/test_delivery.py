@@ -7,11 +7,9 @@ from datetime import date
 import pytest
 
 from models.db import open_database
-from models.store import import_paths
 from notifications.channels import Outgoing
 from notifications.outbox import deliver_pending, queue
 from notifications.settings import DeliverySettings
-from tests.csvdata import GOOD, write_folder
 from tests.loopback import smtp_server, teams_endpoint
 
 TUESDAY = date(2026, 11, 24)
@@ -19,15 +17,25 @@ TUESDAY = date(2026, 11, 24)
 
 def email(key: str = "2026-11-24/S1/email", address: str = "priya@council.example") -> Outgoing:
     return Outgoing(
-        key=key, recipient_id="S1", channel="email", address=address,
-        subject="Please sign 1 supervision record", text="Hello Priya", html="<p>Hello <b>Priya</b></p>",
+        key=key,
+        recipient_id="S1",
+        channel="email",
+        address=address,
+        subject="Please sign 1 supervision record",
+        text="Hello Priya",
+        html="<p>Hello <b>Priya</b></p>",
     )
 
 
 def teams(key: str = "2026-11-24/M1/teams", tag: str = "team-1") -> Outgoing:
     return Outgoing(
-        key=key, recipient_id="M1", channel="teams", address=tag,
-        subject="Supervision: 2 items for you", text="**Book and hold supervision**\n- Priya Shah: due", html="",
+        key=key,
+        recipient_id="M1",
+        channel="teams",
+        address=tag,
+        subject="Supervision: 2 items for you",
+        text="**Book and hold supervision**\n- Priya Shah: due",
+        html="",
     )
 
 
@@ -37,7 +45,9 @@ def settings(tmp_path, smtp_port: int | None = None, teams_url: str | None = Non
         config = tmp_path / "apprise.yaml"
         config.write_text(f"urls:\n  - {teams_url}:\n    - tag: team-1\n")
     return DeliverySettings(
-        email_url=f"mailto://127.0.0.1:{smtp_port}?from=oversight@council.example&cto=2" if smtp_port else None,
+        email_url=f"mailto://127.0.0.1:{smtp_port}?from=oversight@council.example&cto=2"
+        if smtp_port
+        else None,
         apprise_config=str(config) if config else None,
         teams_tags=frozenset({"team-1"}) if config else frozenset(),
         outbox=tmp_path / "outbox",
@@ -120,8 +130,12 @@ def test_each_result_is_recorded_with_its_attempts_error_and_time(engine, tmp_pa
             deliver_pending(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
     with engine.connect() as connection:
         rows = connection.execute(
-            select(MessageRow.message_key, MessageRow.status, MessageRow.attempts, MessageRow.sent_at.is_not(None))
-            .order_by(MessageRow.message_key)
+            select(
+                MessageRow.message_key,
+                MessageRow.status,
+                MessageRow.attempts,
+                MessageRow.sent_at.is_not(None),
+            ).order_by(MessageRow.message_key)
         ).all()
     assert [tuple(r) for r in rows] == [
         ("2026-11-24/M1/teams", "sent", 2, True),

@@ -23,7 +23,13 @@ def counts(engine) -> dict[str, int]:
 def test_importing_a_folder_stores_every_table(engine, tmp_path):
     report = import_paths(engine, [write_folder(tmp_path, GOOD)])
     assert report.counts == {
-        "closures": 1, "staff": 4, "agreements": 2, "absences": 1, "sessions": 2, "cases": 2, "discussions": 1,
+        "closures": 1,
+        "staff": 4,
+        "agreements": 2,
+        "absences": 1,
+        "sessions": 2,
+        "cases": 2,
+        "discussions": 1,
     }
     snapshot = load_snapshot(engine)
     assert snapshot.staff_by_id["S1"].fte == 0.8
@@ -36,12 +42,18 @@ def test_importing_the_same_export_again_changes_nothing(engine, tmp_path):
     before = load_snapshot(engine)
     import_paths(engine, [folder])
     after = load_snapshot(engine)
-    assert (after.staff, after.sessions, after.discussions) == (before.staff, before.sessions, before.discussions)
+    assert (after.staff, after.sessions, after.discussions) == (
+        before.staff,
+        before.sessions,
+        before.discussions,
+    )
 
 
 def test_a_reexport_updates_rows_by_id(engine, tmp_path):
     import_paths(engine, [write_folder(tmp_path / "first", GOOD)])
-    signed = GOOD["sessions.csv"].replace("2026-11-16,2026-11-16,,,false", "2026-11-16,2026-11-16,2026-11-18,2026-11-18,false")
+    signed = GOOD["sessions.csv"].replace(
+        "2026-11-16,2026-11-16,,,false", "2026-11-16,2026-11-16,2026-11-18,2026-11-18,false"
+    )
     import_paths(engine, [write_folder(tmp_path / "second", {"sessions.csv": signed})])
     [session] = load_snapshot(engine).sessions_by_supervisee["S1"]
     assert session.supervisee_signed_on.isoformat() == "2026-11-18"

@@ -68,7 +68,9 @@ def test_the_demo_council_is_delivered_by_email_and_teams_once(database_url, eng
     with smtp_server() as (mailbox, port), teams_endpoint(tmp_path) as endpoint:
         config = tmp_path / "apprise.yaml"
         tags = sorted({r["teams"] for r in rows["staff"] if r.get("teams")})
-        config.write_text("urls:\n" + "".join(f"  - {endpoint.url(t.replace('-', ''))}:\n    - tag: {t}\n" for t in tags))
+        config.write_text(
+            "urls:\n" + "".join(f"  - {endpoint.url(t.replace('-', ''))}:\n    - tag: {t}\n" for t in tags)
+        )
         monkeypatch.setenv("OVERSIGHT_EMAIL_URL", f"mailto://127.0.0.1:{port}?from=oversight@council.example")
         monkeypatch.setenv("OVERSIGHT_APPRISE_CONFIG", str(config))
         monkeypatch.setenv("OVERSIGHT_TEAMS_MANAGERS", tags[0])
@@ -77,6 +79,8 @@ def test_the_demo_council_is_delivered_by_email_and_teams_once(database_url, eng
     assert first.failed == {} and len(first.sent) == first.queued > 5
     assert (second.queued, second.sent) == (0, [])
     emails = [m for m in first.messages if m.channel == "email"]
-    assert len(mailbox.messages) == len(emails) and len(endpoint.received) == len(first.messages) - len(emails)
+    assert len(mailbox.messages) == len(emails) and len(endpoint.received) == len(first.messages) - len(
+        emails
+    )
     assert {tuple(r) for r, _ in mailbox.messages} == {(m.address,) for m in emails}
     assert not (tmp_path / "outbox").exists()

@@ -12,8 +12,16 @@ SUPERVISEE = Recipient("S", As.SUPERVISEE)
 
 
 def unsigned(stage: Stage = Stage.CHASE) -> Finding:
-    return Finding(kind=Kind.RECORD_UNSIGNED, staff_id="S", session_id="X1", due=date(2026, 11, 23), stage=stage,
-                   detail="", rule="", notify=(SUPERVISEE,))
+    return Finding(
+        kind=Kind.RECORD_UNSIGNED,
+        staff_id="S",
+        session_id="X1",
+        due=date(2026, 11, 23),
+        stage=stage,
+        detail="",
+        rule="",
+        notify=(SUPERVISEE,),
+    )
 
 
 @pytest.mark.parametrize(
@@ -23,9 +31,27 @@ def unsigned(stage: Stage = Stage.CHASE) -> Finding:
         ("told tonight already: not again", date(2026, 11, 24), Stage.CHASE, date(2026, 11, 24), False),
         ("told 2 working days ago: not yet", date(2026, 11, 24), Stage.CHASE, date(2026, 11, 26), False),
         ("told 3 working days ago: a reminder", date(2026, 11, 24), Stage.CHASE, date(2026, 11, 27), True),
-        ("a weekend does not count towards the cadence", date(2026, 11, 26), Stage.CHASE, date(2026, 11, 30), False),
-        ("over Christmas: 24 Dec, then 29, 30, 31 Dec", date(2026, 12, 24), Stage.CHASE, date(2026, 12, 31), True),
-        ("escalated: told at once whatever the last chase", date(2026, 11, 26), Stage.ESCALATE, date(2026, 11, 27), True),
+        (
+            "a weekend does not count towards the cadence",
+            date(2026, 11, 26),
+            Stage.CHASE,
+            date(2026, 11, 30),
+            False,
+        ),
+        (
+            "over Christmas: 24 Dec, then 29, 30, 31 Dec",
+            date(2026, 12, 24),
+            Stage.CHASE,
+            date(2026, 12, 31),
+            True,
+        ),
+        (
+            "escalated: told at once whatever the last chase",
+            date(2026, 11, 26),
+            Stage.ESCALATE,
+            date(2026, 11, 27),
+            True,
+        ),
     ],
 )
 def test_reminder_cadence(why, last_sent, stage, as_of, told):

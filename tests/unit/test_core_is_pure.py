@@ -17,7 +17,8 @@ def test_the_core_imports_no_framework_and_reads_no_clock(module):
     imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert [name for name in imported if name.split(".")[0] in FRAMEWORKS] == []
     calls = [
-        node.func.attr for node in ast.walk(tree)
+        node.func.attr
+        for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
     ]
     assert [name for name in calls if name in CLOCK] == []

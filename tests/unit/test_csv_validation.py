@@ -8,16 +8,24 @@ from models.csvfiles import Stored, read_import
 from tests.csvdata import GOOD, with_line, write_folder
 
 
-def problems(tmp_path: Path, files: dict[str, str], stored: Stored = Stored()) -> list[str]:
+def problems(tmp_path: Path, files: dict[str, str], stored: Stored | None = None) -> list[str]:
     folder = write_folder(tmp_path / "in", files)
-    return [str(p).removeprefix(str(folder) + "/") for p in read_import([folder], stored).problems]
+    return [
+        str(p).removeprefix(str(folder) + "/") for p in read_import([folder], stored or Stored()).problems
+    ]
 
 
 def test_the_good_files_have_no_problems(tmp_path):
     parsed = read_import([write_folder(tmp_path, GOOD)])
     assert parsed.problems == []
     assert {name: len(rows) for name, rows in parsed.rows.items()} == {
-        "closures": 1, "staff": 4, "agreements": 2, "absences": 1, "sessions": 2, "cases": 2, "discussions": 1,
+        "closures": 1,
+        "staff": 4,
+        "agreements": 2,
+        "absences": 1,
+        "sessions": 2,
+        "cases": 2,
+        "discussions": 1,
     }
 
 
@@ -27,48 +35,127 @@ STAFF_ROW = "S9,Zara Young,zara@council.example,,social_worker,Team 1,M1,2024-01
 @pytest.mark.parametrize(
     "why, file, line, expected",
     [
-        ("unknown enum value", "staff.csv", STAFF_ROW.replace("social_worker", "wizard"),
-         "staff.csv:6: role: 'wizard' is not one of: social_worker, asye,"),
-        ("bad date", "staff.csv", STAFF_ROW.replace("2024-01-08", "08/01/2024"),
-         "staff.csv:6: start_date: '08/01/2024' is not a date in the form YYYY-MM-DD"),
-        ("impossible date", "staff.csv", STAFF_ROW.replace("2024-01-08", "2024-02-30"),
-         "staff.csv:6: start_date: '2024-02-30' is not a real date"),
-        ("dangling line manager", "staff.csv", STAFF_ROW.replace(",M1,", ",M7,"),
-         "staff.csv:6: line_manager_id: no member of staff 'M7' exists"),
-        ("managing oneself", "staff.csv", STAFF_ROW.replace(",M1,", ",S9,"),
-         "staff.csv:6: line_manager_id: S9 cannot manage themself"),
-        ("end before start", "staff.csv", STAFF_ROW.replace("2024-01-08,,", "2024-01-08,2023-12-01,"),
-         "staff.csv:6: end_date: 2023-12-01 is before start_date 2024-01-08"),
-        ("duplicate id in one file", "staff.csv", STAFF_ROW.replace("S9,", "S1,"),
-         "staff.csv:6: staff_id: duplicate S1 (first on line 4)"),
-        ("fte out of range", "staff.csv", STAFF_ROW.replace(",,,,true", ",1.5,,,true"),
-         "staff.csv:6: fte: 1.5 is not more than 0 and at most 1"),
-        ("required value blank", "staff.csv", STAFF_ROW.replace("zara@council.example", ""),
-         "staff.csv:6: email: a value is required"),
-        ("not a boolean", "staff.csv", STAFF_ROW.replace(",true", ",maybe"),
-         "staff.csv:6: case_holding: 'maybe' is not true or false"),
-        ("dangling case worker", "cases.csv", "C-9,cp,S77,2026-01-05,",
-         "cases.csv:4: worker_id: no member of staff 'S77' exists"),
-        ("case closed before allocation", "cases.csv", "C-9,cp,S1,2026-01-05,2025-12-01",
-         "cases.csv:4: closed_on: 2025-12-01 is before allocated_on 2026-01-05"),
-        ("unknown case category", "cases.csv", "C-9,burglary,S1,2026-01-05,",
-         "cases.csv:4: category: 'burglary' is not one of:"),
-        ("absence ends before it starts", "absences.csv", "A9,S1,sickness,2026-05-05,2026-05-01,",
-         "absences.csv:3: end_date: 2026-05-01 is before start_date 2026-05-05"),
-        ("unknown absence kind", "absences.csv", "A9,S1,holiday,2026-05-05,,",
-         "absences.csv:3: kind: 'holiday' is not one of: sickness, unplanned, annual_leave, planned"),
-        ("unknown session status", "sessions.csv", "X9,S1,M1,personal,,done,,,,,,,,",
-         "sessions.csv:4: status: 'done' is not one of: booked, held, cancelled"),
-        ("held with no date", "sessions.csv", "X9,S1,M1,personal,,held,,,,,,,,",
-         "sessions.csv:4: held_on: a held session needs the date it was held"),
-        ("bad agreement frequency", "agreements.csv", "S1,H1,2026-01-05,sometimes,",
-         "agreements.csv:4: frequency: 'sometimes' is not an interval"),
-        ("discussion of an unknown case", "discussions.csv", "C-404,2026-11-02,",
-         "discussions.csv:3: case_id: no case 'C-404' exists"),
-        ("a duplicate discussion", "discussions.csv", "C-1001,2026-10-30,",
-         "discussions.csv:3: case_id,discussed_on: duplicate C-1001/2026-10-30 (first on line 2)"),
-        ("a short line", "closures.csv", "2026-12-30",
-         "closures.csv:3: -: 1 fields where the header has 2"),
+        (
+            "unknown enum value",
+            "staff.csv",
+            STAFF_ROW.replace("social_worker", "wizard"),
+            "staff.csv:6: role: 'wizard' is not one of: social_worker, asye,",
+        ),
+        (
+            "bad date",
+            "staff.csv",
+            STAFF_ROW.replace("2024-01-08", "08/01/2024"),
+            "staff.csv:6: start_date: '08/01/2024' is not a date in the form YYYY-MM-DD",
+        ),
+        (
+            "impossible date",
+            "staff.csv",
+            STAFF_ROW.replace("2024-01-08", "2024-02-30"),
+            "staff.csv:6: start_date: '2024-02-30' is not a real date",
+        ),
+        (
+            "dangling line manager",
+            "staff.csv",
+            STAFF_ROW.replace(",M1,", ",M7,"),
+            "staff.csv:6: line_manager_id: no member of staff 'M7' exists",
+        ),
+        (
+            "managing oneself",
+            "staff.csv",
+            STAFF_ROW.replace(",M1,", ",S9,"),
+            "staff.csv:6: line_manager_id: S9 cannot manage themself",
+        ),
+        (
+            "end before start",
+            "staff.csv",
+            STAFF_ROW.replace("2024-01-08,,", "2024-01-08,2023-12-01,"),
+            "staff.csv:6: end_date: 2023-12-01 is before start_date 2024-01-08",
+        ),
+        (
+            "duplicate id in one file",
+            "staff.csv",
+            STAFF_ROW.replace("S9,", "S1,"),
+            "staff.csv:6: staff_id: duplicate S1 (first on line 4)",
+        ),
+        (
+            "fte out of range",
+            "staff.csv",
+            STAFF_ROW.replace(",,,,true", ",1.5,,,true"),
+            "staff.csv:6: fte: 1.5 is not more than 0 and at most 1",
+        ),
+        (
+            "required value blank",
+            "staff.csv",
+            STAFF_ROW.replace("zara@council.example", ""),
+            "staff.csv:6: email: a value is required",
+        ),
+        (
+            "not a boolean",
+            "staff.csv",
+            STAFF_ROW.replace(",true", ",maybe"),
+            "staff.csv:6: case_holding: 'maybe' is not true or false",
+        ),
+        (
+            "dangling case worker",
+            "cases.csv",
+            "C-9,cp,S77,2026-01-05,",
+            "cases.csv:4: worker_id: no member of staff 'S77' exists",
+        ),
+        (
+            "case closed before allocation",
+            "cases.csv",
+            "C-9,cp,S1,2026-01-05,2025-12-01",
+            "cases.csv:4: closed_on: 2025-12-01 is before allocated_on 2026-01-05",
+        ),
+        (
+            "unknown case category",
+            "cases.csv",
+            "C-9,burglary,S1,2026-01-05,",
+            "cases.csv:4: category: 'burglary' is not one of:",
+        ),
+        (
+            "absence ends before it starts",
+            "absences.csv",
+            "A9,S1,sickness,2026-05-05,2026-05-01,",
+            "absences.csv:3: end_date: 2026-05-01 is before start_date 2026-05-05",
+        ),
+        (
+            "unknown absence kind",
+            "absences.csv",
+            "A9,S1,holiday,2026-05-05,,",
+            "absences.csv:3: kind: 'holiday' is not one of: sickness, unplanned, annual_leave, planned",
+        ),
+        (
+            "unknown session status",
+            "sessions.csv",
+            "X9,S1,M1,personal,,done,,,,,,,,",
+            "sessions.csv:4: status: 'done' is not one of: booked, held, cancelled",
+        ),
+        (
+            "held with no date",
+            "sessions.csv",
+            "X9,S1,M1,personal,,held,,,,,,,,",
+            "sessions.csv:4: held_on: a held session needs the date it was held",
+        ),
+        (
+            "bad agreement frequency",
+            "agreements.csv",
+            "S1,H1,2026-01-05,sometimes,",
+            "agreements.csv:4: frequency: 'sometimes' is not an interval",
+        ),
+        (
+            "discussion of an unknown case",
+            "discussions.csv",
+            "C-404,2026-11-02,",
+            "discussions.csv:3: case_id: no case 'C-404' exists",
+        ),
+        (
+            "a duplicate discussion",
+            "discussions.csv",
+            "C-1001,2026-10-30,",
+            "discussions.csv:3: case_id,discussed_on: duplicate C-1001/2026-10-30 (first on line 2)",
+        ),
+        ("a short line", "closures.csv", "2026-12-30", "closures.csv:3: -: 1 fields where the header has 2"),
     ],
 )
 def test_each_kind_of_bad_line_is_named_by_file_line_and_column(tmp_path, why, file, line, expected):
@@ -77,8 +164,11 @@ def test_each_kind_of_bad_line_is_named_by_file_line_and_column(tmp_path, why, f
 
 
 def test_a_line_management_loop_is_an_error_on_each_line_in_it(tmp_path):
-    files = with_line(with_line(GOOD, "staff.csv", "L1,A B,a@x.example,,social_worker,T,L2,2024-01-08,,,,,"),
-                      "staff.csv", "L2,C D,c@x.example,,social_worker,T,L1,2024-01-08,,,,,")
+    files = with_line(
+        with_line(GOOD, "staff.csv", "L1,A B,a@x.example,,social_worker,T,L2,2024-01-08,,,,,"),
+        "staff.csv",
+        "L2,C D,c@x.example,,social_worker,T,L1,2024-01-08,,,,,",
+    )
     found = problems(tmp_path, files)
     assert "staff.csv:6: line_manager_id: line-management loop: L1 -> L2 -> L1" in found
     assert "staff.csv:7: line_manager_id: line-management loop: L2 -> L1 -> L2" in found
@@ -107,5 +197,9 @@ def test_a_header_with_no_rows_is_valid(tmp_path):
 
 
 def test_every_problem_is_listed_not_just_the_first(tmp_path):
-    files = with_line(with_line(GOOD, "cases.csv", "C-9,burglary,S1,2026-01-05,"), "absences.csv", "A9,S1,holiday,2026-05-05,,")
+    files = with_line(
+        with_line(GOOD, "cases.csv", "C-9,burglary,S1,2026-01-05,"),
+        "absences.csv",
+        "A9,S1,holiday,2026-05-05,,",
+    )
     assert len(problems(tmp_path, files)) == 2

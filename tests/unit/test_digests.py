@@ -8,12 +8,23 @@ from notifications.render import render
 from tests.builders import staff
 
 AS_OF = date(2026, 11, 24)
-PEOPLE = {m.staff_id: m for m in (staff("S", name="Priya <b>Shah</b>"), staff("M", "team_manager", "H", name="Owen Nowak"))}
+PEOPLE = {
+    m.staff_id: m
+    for m in (staff("S", name="Priya <b>Shah</b>"), staff("M", "team_manager", "H", name="Owen Nowak"))
+}
 
 
 def finding(kind: Kind, notify: tuple[Recipient, ...], **extra) -> Finding:
-    values = dict(kind=kind, staff_id="S", due=date(2026, 11, 23), stage=Stage.CHASE, working_days_overdue=1,
-                  detail="detail", rule="records.signed_within_working_days: stoke §13", notify=notify)
+    values = dict(
+        kind=kind,
+        staff_id="S",
+        due=date(2026, 11, 23),
+        stage=Stage.CHASE,
+        working_days_overdue=1,
+        detail="detail",
+        rule="records.signed_within_working_days: stoke §13",
+        notify=notify,
+    )
     values.update(extra)
     return Finding(**values)
 
@@ -22,21 +33,32 @@ def test_each_recipient_gets_one_digest_sectioned_by_what_they_must_do():
     findings = [
         finding(Kind.RECORD_UNSIGNED, (Recipient("S", As.SUPERVISEE),), session_id="X1"),
         finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),), session_id="X2"),
-        finding(Kind.CASE_DISCUSSION_OVERDUE, (Recipient("M", As.SUPERVISOR), Recipient("S", As.WORKER)), case_id="C-1"),
+        finding(
+            Kind.CASE_DISCUSSION_OVERDUE,
+            (Recipient("M", As.SUPERVISOR), Recipient("S", As.WORKER)),
+            case_id="C-1",
+        ),
     ]
-    digests = {d.recipient.staff_id: [s.action for s in d.sections] for d in build_digests(every_notice(findings), PEOPLE, AS_OF)}
+    digests = {
+        d.recipient.staff_id: [s.action for s in d.sections]
+        for d in build_digests(every_notice(findings), PEOPLE, AS_OF)
+    }
     assert digests == {"M": ["write", "cases"], "S": ["sign", "cases"]}
 
 
 def test_a_supervisee_with_only_records_to_sign_gets_the_short_nudge():
-    [digest] = build_digests(every_notice([finding(Kind.RECORD_UNSIGNED, (Recipient("S", As.SUPERVISEE),))]), PEOPLE, AS_OF)
+    [digest] = build_digests(
+        every_notice([finding(Kind.RECORD_UNSIGNED, (Recipient("S", As.SUPERVISEE),))]), PEOPLE, AS_OF
+    )
     rendered = render(digest)
     assert rendered.subject == "Please sign 1 supervision record"
     assert "Thank you for your supervision" in rendered.text
 
 
 def test_html_is_autoescaped_and_each_item_names_its_rule_and_lateness():
-    [digest] = build_digests(every_notice([finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),))]), PEOPLE, AS_OF)
+    [digest] = build_digests(
+        every_notice([finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),))]), PEOPLE, AS_OF
+    )
     rendered = render(digest)
     assert "Priya &lt;b&gt;Shah&lt;/b&gt;" in rendered.html and "<b>Shah" not in rendered.html
     assert "due 2026-11-23, 1 working day late" in rendered.text
