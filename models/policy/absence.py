@@ -10,40 +10,57 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from models.policy.context import Context
-from models.policy.facts import Absence, StaffMember
+from models.policy.facts import Absence, AbsenceKind, StaffMember
 from models.policy.findings import As, Finding, Kind, Recipient
 from models.policy.policy import AbsenceThreshold
 from models.policy.supervision import current_agreement, next_supervision_due
 
 
 def absence_findings(ctx: Context) -> Iterator[Finding]:
+    """One `supervisor_absent` per absent supervisor with supervisees in post: the threshold
+    crossed first decides its due date."""
     for staff_id, reports in ctx.snapshot.reports_by_manager.items():
         supervisor = ctx.active(staff_id)
         supervisees = [m for m in reports if m.is_active(ctx.as_of)]
-        if supervisor is None or not supervisees:
+        absences = ctx.snapshot.absences_by_staff.get(staff_id, [])
+        if supervisor is None or not supervisees or not absences:
             continue
-        for absence in ctx.snapshot.absences_by_staff.get(staff_id, []):
-            if absence.covers(ctx.as_of):
-                finding = _absence_finding(ctx, supervisor, supervisees, absence)
-                if finding:
-                    yield finding
+        crossed = [
+            (_last_allowed_day(start, threshold), threshold, start)
+            for threshold in ctx.policy.absence.thresholds
+            if (start := continuous_absence_start(absences, threshold.kinds, ctx.as_of)) is not None
+        ]
+        crossed = [c for c in crossed if ctx.as_of > c[0]]
+        if crossed:
+            yield _absence_finding(ctx, supervisor, supervisees, *min(crossed, key=lambda c: c[0]))
+
+
+def continuous_absence_start(absences: list[Absence], kinds: list[AbsenceKind], as_of: date) -> date | None:
+    """When the absence of these kinds that covers as-of began, following back through absences
+    that run on one from another (a renewed fit note is one absence); None if not absent."""
+    spans = sorted((a.start_date, a.end_date or date.max) for a in absences if a.kind in kinds)
+    start = None
+    for begin, end in reversed(spans):
+        if start is None:
+            if begin <= as_of <= end:
+                start = begin
+        elif end >= start - timedelta(days=1):
+            start = min(start, begin)
+    return start
 
 
 def _absence_finding(
-    ctx: Context, supervisor: StaffMember, supervisees: list[StaffMember], absence: Absence
-) -> Finding | None:
-    crossed = [
-        (_last_allowed_day(absence.start_date, t), t)
-        for t in ctx.policy.absence.thresholds
-        if absence.kind in t.kinds
-    ]
-    crossed = [(due, t) for due, t in crossed if ctx.as_of > due]
-    if not crossed:
-        return None
-    due, threshold = min(crossed, key=lambda c: c[0])
+    ctx: Context,
+    supervisor: StaffMember,
+    supervisees: list[StaffMember],
+    due: date,
+    threshold: AbsenceThreshold,
+    start: date,
+) -> Finding:
     timing = ctx.timing(due)
     assert timing is not None  # as-of is past `due`
-    days = (ctx.as_of - absence.start_date).days + 1
+    days = (ctx.as_of - start).days + 1
+    kinds = " or ".join(kind.replace("_", " ") for kind in threshold.kinds)
     next_dues = ", ".join(f"{m.staff_id} next due {_next_due(ctx, m, supervisor)}" for m in supervisees)
     notify = ctx.notify_responsible(
         ctx.active(supervisor.line_manager_id),
@@ -57,9 +74,8 @@ def _absence_finding(
         due=due,
         timing=timing,
         notify=notify,
-        detail=f"{absence.kind.replace('_', ' ')} absence since {absence.start_date} "
-        f"({days} days, more than {threshold.more_than.as_span()}): arrange supervision for "
-        f"{next_dues}",
+        detail=f"absent ({kinds}) since {start} ({days} days, more than "
+        f"{threshold.more_than.as_span()}): arrange supervision for {next_dues}",
         rule=f"absence.thresholds: {threshold.source}",
     )
 

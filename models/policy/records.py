@@ -29,9 +29,11 @@ def record_findings(ctx: Context) -> Iterator[Finding]:
 
 def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Finding]:
     rules = ctx.policy.records
-    supervisor = ctx.active(session.supervisor_id)
     supervisee = ctx.active(session.supervisee_id)
-    if session.record_written_on is None:
+    # A supervisor who has left is replaced by the supervisee's present one.
+    supervisor = ctx.active(session.supervisor_id) or (supervisee and ctx.supervisor_of(supervisee))
+    written = session.record_written_on or session.record_circulated_on
+    if written is None:
         assert session.held_on is not None
         deadline = ctx.calendar.add_working_days(session.held_on, rules.written_within_working_days)
         timing = ctx.timing(deadline)
@@ -48,7 +50,7 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
             )
         return
     # Without a circulation date, the record is taken as shared when it was written.
-    received = session.record_circulated_on or session.record_written_on
+    received = session.record_circulated_on or written
     if session.supervisee_signed_on is not None or session.record_disputed:
         return
     deadline = ctx.calendar.add_working_days(received, rules.signed_within_working_days)

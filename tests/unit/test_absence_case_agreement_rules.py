@@ -213,3 +213,41 @@ def test_case_findings_name_the_case_by_reference_and_go_to_worker_and_superviso
 def test_supervision_agreements(why, member, agreements, as_of, expected):
     got = [row(f) for f in findings(council(member, held(as_of), *agreements), as_of, kinds=AGREEMENTS)]
     assert got == expected, why
+
+
+@pytest.mark.parametrize(
+    "why, absences, as_of, expected",
+    [
+        (
+            "a renewed fit note is one absence: 2-8 Nov then 9 Nov on makes 15 days on 16 Nov",
+            [
+                absence("M", "sickness", D(2026, 11, 2), D(2026, 11, 8)),
+                absence("M", "sickness", D(2026, 11, 9), absence_id="A2"),
+            ],
+            D(2026, 11, 16),
+            [("supervisor_absent", D(2026, 11, 15), 1, "chase")],
+        ),
+        (
+            "a gap of a day starts a new absence",
+            [
+                absence("M", "sickness", D(2026, 11, 2), D(2026, 11, 7)),
+                absence("M", "sickness", D(2026, 11, 9), absence_id="A2"),
+            ],
+            D(2026, 11, 16),
+            [],
+        ),
+        (
+            "two absences on the same days raise one finding, the earliest due",
+            [
+                absence("M", "sickness", D(2026, 11, 2)),
+                absence("M", "planned", D(2026, 10, 1), absence_id="A2"),
+            ],
+            D(2026, 11, 16),
+            [("supervisor_absent", D(2026, 10, 31), 11, "escalate")],
+        ),
+    ],
+)
+def test_absences_that_run_on_are_one_absence(why, absences, as_of, expected):
+    snapshot = council(staff(), held(as_of), *absences)
+    got = [row(f) for f in findings(snapshot, as_of, kinds=ABSENT, about="M")]
+    assert got == expected, why

@@ -188,3 +188,16 @@ def test_the_supervisor_writes_the_supervisee_signs_and_escalation_goes_up_the_l
 ):
     [finding] = findings(council(staff(), session), as_of, kinds=RECORDS)
     assert notified(finding) == recipients
+
+
+def test_a_circulated_record_counts_as_written_even_without_a_written_date():
+    session = held(D(2026, 11, 16), record_written_on=None, record_circulated_on=D(2026, 11, 16), **UNSIGNED)
+    got = [row(f) for f in findings(council(staff(), session), D(2026, 11, 24), kinds=RECORDS)]
+    assert got == [("record_unsigned", D(2026, 11, 23), 1, "chase")]
+
+
+def test_a_record_left_unwritten_by_a_supervisor_who_has_gone_goes_to_the_present_one():
+    gone = staff("G", "team_manager", "H", end_date=D(2026, 11, 18))
+    session = held(D(2026, 11, 16), supervisor_id="G", **UNWRITTEN)
+    [finding] = findings(council(staff(), session, gone), D(2026, 11, 20), kinds=RECORDS)
+    assert notified(finding) == [("M", "supervisor")]
