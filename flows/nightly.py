@@ -12,7 +12,7 @@ from prefect.utilities.annotations import quote
 
 from models.db import database_url
 from notifications.channels import Outgoing
-from tasks.council import evaluate_council, load_council, record_findings
+from tasks.council import evaluate_council, load_council, publish_summary, record_findings
 from tasks.reminders import compose_reminders, deliver_reminders, queue_reminders
 
 
@@ -61,4 +61,5 @@ def nightly(
     summary.queued = queue_reminders(url, as_of, quote(messages))
     report = deliver_reminders(url, outbox)
     summary.sent, summary.failed = report.sent, report.failed
+    publish_summary(as_of, policy, summary.findings, len(report.sent), list(report.failed))
     return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
@@ -28,3 +29,18 @@ def evaluate_council(snapshot: Snapshot, policy: str, as_of: date) -> list[Findi
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
 def record_findings(database_url: str, as_of: date, policy: str, findings: list[Finding]) -> None:
     save_findings(open_database(database_url), as_of, policy, findings)
+
+
+@task(cache_policy=NO_CACHE)
+def publish_summary(as_of: date, policy: str, findings: dict[str, int], sent: int, failed: list[str]) -> None:
+    """The night's figures as a table in the Prefect UI (counts only: no names, no cases)."""
+    rows = [{"finding": kind, "count": count} for kind, count in sorted(findings.items())]
+    rows += [
+        {"finding": "messages sent", "count": sent},
+        {"finding": "messages failed", "count": len(failed)},
+    ]
+    create_table_artifact(
+        key="oversight-nightly",
+        table=rows,
+        description=f"Oversight nightly run for {as_of} under the {policy} policy",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from email import message_from_bytes, policy
 
@@ -84,3 +85,19 @@ def test_the_demo_council_is_delivered_by_email_and_teams_once(database_url, eng
     )
     assert {tuple(r) for r, _ in mailbox.messages} == {(m.address,) for m in emails}
     assert not (tmp_path / "outbox").exists()
+
+
+def test_the_run_leaves_a_summary_table_in_the_prefect_ui(council_url, tmp_path):
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    summary = nightly(as_of=TUESDAY, database=council_url, outbox=str(tmp_path / "outbox"))
+    # read over the REST API: Prefect 3.8's own client sends nulls this server version refuses
+    response = httpx.post(
+        f"{PREFECT_API_URL.value()}/artifacts/filter",
+        json={"artifacts": {"key": {"any_": ["oversight-nightly"]}}, "sort": "CREATED_DESC", "limit": 1},
+    )
+    [artifact] = response.raise_for_status().json()
+    counts = {row["finding"]: row["count"] for row in json.loads(artifact["data"])}
+    assert counts["record_unsigned"] == summary.findings["record_unsigned"]
+    assert counts["messages sent"] == len(summary.sent)
