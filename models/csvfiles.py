@@ -102,20 +102,19 @@ class Table:
         return self.file.removesuffix(".csv")
 
 
-_ID = Column  # an id is text; named for reading the tables below
 TABLES: tuple[Table, ...] = (
     Table("closures.csv", Closure, (Column("date", _date), Column("reason")), ("date",)),
     Table(
         "staff.csv",
         StaffMember,
         (
-            _ID("staff_id"),
+            Column("staff_id"),
             Column("name"),
             Column("email"),
             Column("teams", optional=True),
             Column("role", _enum(Role)),
             Column("team"),
-            _ID("line_manager_id", optional=True),
+            Column("line_manager_id", optional=True),
             Column("start_date", _date),
             Column("end_date", _date, optional=True),
             Column("fte", _fte, optional=True),
@@ -129,8 +128,8 @@ TABLES: tuple[Table, ...] = (
         "agreements.csv",
         Agreement,
         (
-            _ID("staff_id"),
-            _ID("supervisor_id"),
+            Column("staff_id"),
+            Column("supervisor_id"),
             Column("signed_on", _date, optional=True),
             Column("frequency", _frequency, optional=True),
             Column("review_due", _date, optional=True),
@@ -141,8 +140,8 @@ TABLES: tuple[Table, ...] = (
         "absences.csv",
         Absence,
         (
-            _ID("absence_id"),
-            _ID("staff_id"),
+            Column("absence_id"),
+            Column("staff_id"),
             Column("kind", _enum(AbsenceKind)),
             Column("start_date", _date),
             Column("end_date", _date, optional=True),
@@ -154,9 +153,9 @@ TABLES: tuple[Table, ...] = (
         "sessions.csv",
         SupervisionSession,
         (
-            _ID("session_id"),
-            _ID("supervisee_id"),
-            _ID("supervisor_id"),
+            Column("session_id"),
+            Column("supervisee_id"),
+            Column("supervisor_id"),
             Column("kind", _enum(SessionKind)),
             Column("scheduled_for", _date, optional=True),
             Column("status", _enum(SessionStatus)),
@@ -175,9 +174,9 @@ TABLES: tuple[Table, ...] = (
         "cases.csv",
         Case,
         (
-            _ID("case_id"),
+            Column("case_id"),
             Column("category", _enum(CaseCategory)),
-            _ID("worker_id"),
+            Column("worker_id"),
             Column("allocated_on", _date),
             Column("closed_on", _date, optional=True),
         ),
@@ -186,7 +185,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "discussions.csv",
         Discussion,
-        (_ID("case_id"), Column("discussed_on", _date), _ID("session_id", optional=True)),
+        (Column("case_id"), Column("discussed_on", _date), Column("session_id", optional=True)),
         ("case_id", "discussed_on"),
     ),
 )

@@ -6,7 +6,6 @@ member of staff under test, S.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from models.policy.facts import (
@@ -128,6 +127,3 @@ def council(
             for name in ("staff", "agreements", "sessions", "absences", "cases", "discussions", "closures")
         }
     )
-
-
-__all__ = ["replace"]
