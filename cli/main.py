@@ -11,7 +11,7 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -22,6 +22,9 @@ from models.policy.evaluate import evaluate
 from models.policy.findings import findings_document
 from models.policy.policy import Policy, PolicyError, load_policy
 from models.store import ImportRejected, import_paths, load_snapshot
+
+if TYPE_CHECKING:  # the flow module imports Prefect, which must see our settings first
+    from flows.nightly import NightlySummary
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 policy_app = typer.Typer(no_args_is_help=True, help="Show a preset or check a council's policy file.")
@@ -148,7 +151,7 @@ def _load_policy_or_exit(policy: str) -> Policy:
         raise typer.Exit(2) from None
 
 
-def _run_nightly(as_of: date, policy: str, dry_run: bool, url: str, outbox: str | None):  # type: ignore[no-untyped-def]
+def _run_nightly(as_of: date, policy: str, dry_run: bool, url: str, outbox: str | None) -> NightlySummary:
     _prefect_defaults()
     from flows.nightly import nightly
 
@@ -164,7 +167,7 @@ def _prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
-def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(summary: NightlySummary) -> None:
     total = sum(summary.findings.values())
     typer.echo(f"\n{summary.as_of} ({summary.policy}): {total} finding(s)")
     for kind, count in sorted(summary.findings.items()):

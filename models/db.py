@@ -6,15 +6,20 @@ Nothing connects at import: `make_engine` is called once at start-up by the CLI 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 DEFAULT_DATABASE_URL = "sqlite:///oversight.db"
+BATCH = 5000  # rows per executemany: big enough to be quick, small enough to stay lean
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 NAMING_CONVENTION = {
@@ -71,3 +76,13 @@ def open_database(url: str) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     return engine
+
+
+def upsert_insert(connection: Connection, table: Table) -> Any:
+    """An INSERT that can take ON CONFLICT clauses, in the connection's dialect."""
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[connection.dialect.name](table)
+
+
+def batches(rows: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

@@ -15,11 +15,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, delete, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Select, delete, or_, select
 from sqlalchemy.orm import DeclarativeBase
 
 from models.csvfiles import TABLES, Problem, Stored, read_import
+from models.db import batches, upsert_insert
 from models.policy.facts import (
     Absence,
     AbsenceKind,
@@ -57,7 +57,6 @@ ROW_CLASS: dict[str, type[DeclarativeBase]] = {
     "cases": CaseRow,
     "discussions": DiscussionRow,
 }
-_BATCH = 5000
 T = TypeVar("T")
 
 
@@ -92,9 +91,9 @@ def import_paths(engine: Engine, paths: Iterable[Path]) -> ImportReport:
                 continue
             facts = parsed.facts(table.name)
             if facts:
-                statement = _upsert(connection.dialect.name, table.name, table.key)
-                for start in range(0, len(facts), _BATCH):
-                    connection.execute(statement, [_values(f) for f in facts[start : start + _BATCH]])
+                statement = _upsert(connection, table.name, table.key)
+                for batch in batches(facts):
+                    connection.execute(statement, [_values(f) for f in batch])
             counts[table.name] = len(facts)
         return ImportReport(counts, parsed.warnings)
 
@@ -103,11 +102,10 @@ def _values(fact: Any) -> dict[str, Any]:
     return fact._asdict()
 
 
-def _upsert(dialect: str, table: str, key: Sequence[str]):  # type: ignore[no-untyped-def]
+def _upsert(connection: Connection, table: str, key: Sequence[str]) -> Any:
     """One insert-or-update statement per table, compiled once and executed over many rows."""
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     columns = ROW_CLASS[table].__table__.columns
-    statement = insert(ROW_CLASS[table].__table__)
+    statement = upsert_insert(connection, ROW_CLASS[table].__table__)
     updates = {c.name: statement.excluded[c.name] for c in columns if c.name not in key}
     return statement.on_conflict_do_update(index_elements=list(key), set_=updates)
 
@@ -218,5 +216,5 @@ def save_findings(engine: Engine, as_of: date, policy: str, findings: list[Findi
             }
             for f in findings
         ]
-        for start in range(0, len(values), _BATCH):
-            connection.execute(FindingRow.__table__.insert(), values[start : start + _BATCH])
+        for batch in batches(values):
+            connection.execute(FindingRow.__table__.insert(), batch)

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, literal_column, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from models.db import batches, upsert_insert
 from models.policy.facts import StaffMember
 from models.policy.findings import Finding, Recipient
 from models.tables import MessageRow, NoticeRow
@@ -86,10 +86,11 @@ def queue(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
     if not messages:
         return 0
     with engine.begin() as connection:
-        insert = _insert_for(connection.dialect.name)
         before = connection.scalar(select(func.count()).select_from(MessageRow)) or 0
-        messages_insert = insert(MessageRow.__table__).on_conflict_do_nothing(index_elements=["message_key"])
-        for batch in _batches([_message_values(m, as_of) for m in messages]):
+        messages_insert = upsert_insert(connection, MessageRow.__table__).on_conflict_do_nothing(
+            index_elements=["message_key"]
+        )
+        for batch in batches([_message_values(m, as_of) for m in messages]):
             connection.execute(messages_insert, batch)
         added = (connection.scalar(select(func.count()).select_from(MessageRow)) or 0) - before
         notices = [
@@ -104,13 +105,13 @@ def queue(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
             for m in messages
             for key, stage in m.notices
         ]
-        statement = insert(NoticeRow.__table__)
+        statement = upsert_insert(connection, NoticeRow.__table__)
         notices_upsert = statement.on_conflict_do_update(
             index_elements=["recipient_id", "finding_key", "stage"],
             set_={"last_sent_on": statement.excluded.last_sent_on, "times": NoticeRow.__table__.c.times + 1},
             where=NoticeRow.__table__.c.last_sent_on < statement.excluded.last_sent_on,
         )
-        for batch in _batches(notices):
+        for batch in batches(notices):
             connection.execute(notices_upsert, batch)
     return added
 
@@ -128,14 +129,6 @@ def _message_values(message: Outgoing, as_of: date) -> dict[str, Any]:
         "status": "queued",
         "attempts": 0,
     }
-
-
-def _insert_for(dialect: str):  # type: ignore[no-untyped-def]
-    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-
-
-def _batches(rows: list[dict[str, Any]], size: int = 5000) -> list[list[dict[str, Any]]]:
-    return [rows[start : start + size] for start in range(0, len(rows), size)]
 
 
 @dataclass
