@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import platform
 import resource
 import sys
@@ -82,9 +83,9 @@ def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, An
         _prefect_defaults()
         from flows.nightly import nightly
 
-        summary, nightly_s = _timed(
-            lambda: nightly(as_of=DEMO_AS_OF, database=url, outbox=str(folder / "outbox"))
-        )
+        os.environ["OVERSIGHT_DATABASE_URL"] = url
+        os.environ["OVERSIGHT_OUTBOX"] = str(folder / "outbox")
+        summary, nightly_s = _timed(lambda: nightly(as_of=DEMO_AS_OF))
         result: dict[str, Any] = {
             "scale": scale_name,
             "database": open_database(url).dialect.name,

@@ -1,4 +1,4 @@
-"""`oversight import | findings | run | demo | policy show | policy check`.
+"""`oversight import | findings | run | serve | demo | policy show | policy check`.
 
 Only this module resolves "today" (in Europe/London) and reads the environment's defaults;
 everything it calls takes them as parameters.
@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 import typer
 import yaml
 
-from models.db import database_url, open_database
+from models.councils import CouncilSettingsError
+from models.db import open_database
 from models.policy.evaluate import evaluate
 from models.policy.findings import findings_document
 from models.policy.policy import Policy, PolicyError, load_policy
 from models.store import ImportRejected, import_paths, load_snapshot
+from tasks.settings import CouncilSettings, council_settings
 
 if TYPE_CHECKING:  # the flow module imports Prefect, which must see our settings first
     from flows.nightly import NightlySummary
@@ -34,6 +36,14 @@ AsOf = Annotated[
     datetime | None,
     typer.Option(
         "--as-of", formats=["%Y-%m-%d"], help="The day to evaluate (default: today in Europe/London)."
+    ),
+]
+CouncilOption = Annotated[
+    str | None,
+    typer.Option(
+        "--council",
+        envvar="OVERSIGHT_COUNCIL",
+        help="Whose settings to use, in an installation of many councils (README); default: the one council.",
     ),
 ]
 PolicyOption = Annotated[
@@ -58,10 +68,11 @@ def _policy_label(policy: str) -> str:
 @app.command("import")
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="CSV files or folders of them.")],
+    council: CouncilOption = None,
 ) -> None:
     """Import the contract's CSV files in one transaction: all of them, or none."""
     try:
-        report = import_paths(open_database(database_url()), paths)
+        report = import_paths(open_database(_settings(council).database_url), paths)
     except ImportRejected as rejected:
         for problem in rejected.problems:
             typer.echo(str(problem), err=True)
@@ -74,11 +85,11 @@ def import_command(
 
 
 @app.command()
-def findings(as_of: AsOf = None, policy: PolicyOption = "default") -> None:
+def findings(as_of: AsOf = None, policy: PolicyOption = "default", council: CouncilOption = None) -> None:
     """Print the findings as JSON; sends nothing."""
     day = _day(as_of)
     rules = _load_policy_or_exit(policy)
-    snapshot = load_snapshot(open_database(database_url()), day)
+    snapshot = load_snapshot(open_database(_settings(council).database_url), day)
     document = findings_document(day, _policy_label(policy), evaluate(snapshot, rules, day))
     json.dump(document, sys.stdout, indent=2)
     sys.stdout.write("\n")
@@ -91,11 +102,41 @@ def run(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be sent; store and send nothing.")
     ] = False,
+    council: CouncilOption = None,
 ) -> None:
-    """The nightly flow, now: evaluate, queue reminders, deliver them, print a summary."""
+    """The nightly flow, now: evaluate, queue reminders, deliver them, print a summary.
+
+    Exits 1 when any message failed, so a scheduler or an operator sees it."""
     _load_policy_or_exit(policy)
-    summary = _run_nightly(_day(as_of), policy, dry_run, database_url(), None)
+    _settings(council)
+    summary = _run_nightly(_day(as_of), policy, dry_run, council)
     _print_summary(summary)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    council: CouncilOption = None,
+    policy: PolicyOption = "default",
+    cron: Annotated[str, typer.Option(help="When the night runs, in Europe/London time.")] = "30 6 * * *",
+) -> None:
+    """Run one council's nightly schedule, and its failure alerts, in this process (no work pool).
+
+    Needs a Prefect server (PREFECT_API_URL): the embedded temporary server cannot schedule."""
+    _load_policy_or_exit(policy)
+    _settings(council)
+    if not os.environ.get("PREFECT_API_URL"):
+        typer.echo(
+            "oversight serve needs a Prefect server to keep the schedule: start one with "
+            "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api",
+            err=True,
+        )
+        raise typer.Exit(2)
+    _prefect_defaults()
+    from flows.serving import serve_council
+
+    serve_council(council, policy, cron)
 
 
 @app.command()
@@ -113,13 +154,16 @@ def demo(
     csv_folder = folder / "csv"
     write_csvs(generate(SCALES["demo"], DEMO_AS_OF), csv_folder)
     url = f"sqlite:///{database}"
+    # the demo is this installation's one council, for this process only
+    os.environ["OVERSIGHT_DATABASE_URL"] = url
+    os.environ["OVERSIGHT_OUTBOX"] = str(folder / "outbox")
     report = import_paths(open_database(url), [csv_folder])
     typer.echo(f"Demo council written to {csv_folder}")
     typer.echo(
         "Imported " + ", ".join(f"{n} {table}" for table, n in report.counts.items()) + f" into {database}"
     )
     typer.echo(f"Running the nightly flow for {DEMO_AS_OF} (policy: default) ...")
-    summary = _run_nightly(DEMO_AS_OF, "default", False, url, str(folder / "outbox"))
+    summary = _run_nightly(DEMO_AS_OF, "default", False, None)
     _print_summary(summary)
     typer.echo(f"\nSee the findings:  OVERSIGHT_DATABASE_URL={url} oversight findings --as-of {DEMO_AS_OF}")
 
@@ -151,11 +195,21 @@ def _load_policy_or_exit(policy: str) -> Policy:
         raise typer.Exit(2) from None
 
 
-def _run_nightly(as_of: date, policy: str, dry_run: bool, url: str, outbox: str | None) -> NightlySummary:
+def _settings(council: str | None) -> CouncilSettings:
+    """The council's settings from the environment (and Secret blocks, when a Prefect server is
+    configured), or a clear message and exit status 2."""
+    try:
+        return council_settings(council, secrets=bool(os.environ.get("PREFECT_API_URL")))
+    except CouncilSettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _run_nightly(as_of: date, policy: str, dry_run: bool, council: str | None) -> NightlySummary:
     _prefect_defaults()
     from flows.nightly import nightly
 
-    return nightly(as_of=as_of, policy=policy, dry_run=dry_run, database=url, outbox=outbox)
+    return nightly(council=council, as_of=as_of, policy=policy, dry_run=dry_run)
 
 
 def _prefect_defaults() -> None:

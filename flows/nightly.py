@@ -10,9 +10,15 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 from prefect.utilities.annotations import quote
 
-from models.db import database_url
 from notifications.channels import Outgoing
-from tasks.council import evaluate_council, load_council, publish_summary, record_findings
+from tasks.council import (
+    evaluate_council,
+    load_council,
+    publish_summary,
+    record_findings,
+    resolve_council,
+)
+from tasks.housekeeping import prune_history
 from tasks.reminders import compose_reminders, deliver_reminders, queue_reminders
 
 
@@ -26,28 +32,30 @@ class NightlySummary:
     queued: int = 0
     sent: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    pruned: dict[str, int] = field(default_factory=dict)
 
 
 @flow(name="oversight-nightly")
 def nightly(
+    council: str | None = None,
     as_of: date | None = None,
     policy: str = "default",
     dry_run: bool = False,
-    database: str | None = None,
-    outbox: str | None = None,
 ) -> NightlySummary:
     """Evaluate the council's policy on `as_of`, queue one digest per recipient, deliver them.
 
-    `as_of` defaults to today in Europe/London, resolved here once for the whole run (a
-    scheduled deployment passes none). With `dry_run`, nothing is stored or sent: the summary
-    shows what would be.
+    `council` names whose settings to use (`models.councils`): a deployment passes a name, never
+    a connection string. `as_of` defaults to today in Europe/London, resolved here once for the
+    whole run (a scheduled deployment passes none). With `dry_run`, nothing is stored or sent:
+    the summary shows what would be.
     """
     as_of = as_of or datetime.now(ZoneInfo("Europe/London")).date()
-    url = database or database_url()
+    settings = resolve_council(council)
+    url, delivery = settings.database_url, settings.delivery
     # quote(): large plain data goes to tasks as it is, not walked by Prefect for futures
     snapshot = load_council(url, as_of)
     findings = evaluate_council(quote(snapshot), policy, as_of)
-    messages = compose_reminders(url, quote(snapshot), quote(findings), as_of, policy, outbox)
+    messages = compose_reminders(url, quote(snapshot), quote(findings), as_of, policy, delivery)
     summary = NightlySummary(
         as_of=as_of,
         policy=policy,
@@ -59,7 +67,8 @@ def nightly(
         return summary
     record_findings(url, as_of, policy, quote(findings))
     summary.queued = queue_reminders(url, as_of, quote(messages))
-    report = deliver_reminders(url, outbox)
+    report = deliver_reminders(url, delivery)
     summary.sent, summary.failed = report.sent, report.failed
-    publish_summary(as_of, policy, summary.findings, len(report.sent), list(report.failed))
+    summary.pruned = prune_history(url, as_of, settings.retention)
+    publish_summary(settings.label, as_of, policy, summary.findings, len(report.sent), len(report.failed))
     return summary

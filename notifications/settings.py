@@ -1,4 +1,7 @@
-"""Where reminders go, read once from the environment: the one documented place for channels.
+"""Where reminders go, read once per run: the one documented place for channels.
+
+Each setting is looked up for the council being run (`models.councils`: `OVERSIGHT_<COUNCIL>_X`,
+its Secret block, then the installation-wide `OVERSIGHT_X`):
 
 | variable | meaning |
 |---|---|
@@ -8,15 +11,17 @@
 | `OVERSIGHT_OUTBOX` | the folder messages are written to when no channel is configured (default `./outbox`) |
 | `OVERSIGHT_DELIVERY_WORKERS` | how many messages are sent at once (default 4) |
 | `OVERSIGHT_RETRIES`, `OVERSIGHT_RETRY_BACKOFF` | attempts per message (default 3) and the first wait in seconds (default 2, doubling) |
+| `OVERSIGHT_OPERATORS` | who is told when a night fails: email addresses and configured Teams tags, comma-separated |
 
 Secrets live in these variables or in the config file they point to, never in the repository.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from models.councils import CouncilLookup
 
 DEFAULT_OUTBOX = "outbox"
 
@@ -31,19 +36,23 @@ class DeliverySettings:
     workers: int = 4
     retries: int = 3
     backoff_seconds: float = 2.0
+    operators: tuple[str, ...] = ()
 
     @classmethod
-    def from_environment(cls, outbox: Path | None = None) -> DeliverySettings:
-        config = os.environ.get("OVERSIGHT_APPRISE_CONFIG") or None
+    def from_lookup(cls, settings: CouncilLookup) -> DeliverySettings:
+        config = settings.get("APPRISE_CONFIG")
         return cls(
-            email_url=os.environ.get("OVERSIGHT_EMAIL_URL") or None,
+            email_url=settings.get("EMAIL_URL"),
             apprise_config=config,
             teams_tags=_tags_in(config),
-            managers_channel=os.environ.get("OVERSIGHT_TEAMS_MANAGERS") or None,
-            outbox=outbox or Path(os.environ.get("OVERSIGHT_OUTBOX") or DEFAULT_OUTBOX),
-            workers=int(os.environ.get("OVERSIGHT_DELIVERY_WORKERS") or 4),
-            retries=int(os.environ.get("OVERSIGHT_RETRIES") or 3),
-            backoff_seconds=float(os.environ.get("OVERSIGHT_RETRY_BACKOFF") or 2.0),
+            managers_channel=settings.get("TEAMS_MANAGERS"),
+            outbox=Path(settings.get("OUTBOX") or DEFAULT_OUTBOX),
+            workers=int(settings.get("DELIVERY_WORKERS") or 4),
+            retries=int(settings.get("RETRIES") or 3),
+            backoff_seconds=float(settings.get("RETRY_BACKOFF") or 2.0),
+            operators=tuple(
+                part.strip() for part in (settings.get("OPERATORS") or "").split(",") if part.strip()
+            ),
         )
 
     def channel_for(self, teams: str | None) -> tuple[str, str | None]:

@@ -1,11 +1,11 @@
-"""Loading a council, evaluating its policy, and keeping the night's findings."""
+"""Resolving a council's settings, loading it, evaluating its policy, and keeping the night's findings."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from prefect import task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
@@ -14,6 +14,12 @@ from models.policy.facts import Snapshot
 from models.policy.findings import Finding
 from models.policy.policy import load_policy
 from models.store import load_snapshot, save_findings
+from tasks.settings import CouncilSettings, council_settings
+
+
+@task(cache_policy=NO_CACHE)
+def resolve_council(council: str | None) -> CouncilSettings:
+    return council_settings(council)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
@@ -32,15 +38,31 @@ def record_findings(database_url: str, as_of: date, policy: str, findings: list[
 
 
 @task(cache_policy=NO_CACHE)
-def publish_summary(as_of: date, policy: str, findings: dict[str, int], sent: int, failed: list[str]) -> None:
-    """The night's figures as a table in the Prefect UI (counts only: no names, no cases)."""
+def publish_summary(
+    council: str, as_of: date, policy: str, findings: dict[str, int], sent: int, failed: int
+) -> None:
+    """The night's figures in the Prefect UI: counts only, never a name, a case or a message.
+
+    A table under one key for every council (the UI lists its history), and a markdown summary
+    under the council's own key, so an operator running many councils can find each one."""
     rows = [{"finding": kind, "count": count} for kind, count in sorted(findings.items())]
-    rows += [
-        {"finding": "messages sent", "count": sent},
-        {"finding": "messages failed", "count": len(failed)},
-    ]
+    rows += [{"finding": "messages sent", "count": sent}, {"finding": "messages failed", "count": failed}]
     create_table_artifact(
         key="oversight-nightly",
         table=rows,
-        description=f"Oversight nightly run for {as_of} under the {policy} policy",
+        description=f"Oversight nightly run for {council} on {as_of} under the {policy} policy",
+    )
+    lines = [
+        f"# Oversight: {council}, {as_of}",
+        "",
+        f"Policy **{policy}**: {sum(findings.values())} finding(s); {sent} message(s) sent, {failed} failed.",
+        "",
+        "| finding | count |",
+        "|---|---:|",
+        *(f"| {kind} | {count} |" for kind, count in sorted(findings.items())),
+    ]
+    create_markdown_artifact(
+        key=f"oversight-{council}-summary",
+        markdown="\n".join(lines) + "\n",
+        description=f"Oversight nightly summary for {council}",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -26,7 +25,7 @@ def compose_reminders(
     findings: list[Finding],
     as_of: date,
     policy: str,
-    outbox: str | None,
+    delivery: DeliverySettings,
 ) -> list[Outgoing]:
     """One digest per recipient of what they are due to be told tonight (first notices,
     reminders at the policy's cadence, new stages); nothing on a day that is not a working day."""
@@ -35,8 +34,7 @@ def compose_reminders(
         return []
     every = load_policy(policy).escalation.remind_every_working_days
     notices = due_notices(findings, notice_history(open_database(database_url)), as_of, calendar, every)
-    settings = DeliverySettings.from_environment(Path(outbox) if outbox else None)
-    return compose(notices, snapshot.staff_by_id, as_of, settings)
+    return compose(notices, snapshot.staff_by_id, as_of, delivery)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
@@ -45,6 +43,5 @@ def queue_reminders(database_url: str, as_of: date, messages: list[Outgoing]) ->
 
 
 @task(cache_policy=NO_CACHE)
-def deliver_reminders(database_url: str, outbox: str | None) -> DeliveryReport:
-    settings = DeliverySettings.from_environment(Path(outbox) if outbox else None)
-    return deliver_pending(open_database(database_url), settings)
+def deliver_reminders(database_url: str, delivery: DeliverySettings) -> DeliveryReport:
+    return deliver_pending(open_database(database_url), delivery)

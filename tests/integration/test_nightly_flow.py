@@ -19,14 +19,17 @@ SATURDAY = date(2026, 11, 28)
 
 
 @pytest.fixture
-def council_url(database_url, engine, tmp_path) -> str:
+def council_url(database_url, engine, tmp_path, monkeypatch) -> str:
+    """The one council of this installation, configured as a worker's environment would be."""
     import_paths(engine, [write_folder(tmp_path / "csv", GOOD)])
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", database_url)
+    monkeypatch.setenv("OVERSIGHT_OUTBOX", str(tmp_path / "outbox"))
     return database_url
 
 
 def test_one_digest_per_recipient_is_written_to_the_outbox(council_url, tmp_path):
     outbox = tmp_path / "outbox"
-    summary = nightly(as_of=TUESDAY, database=council_url, outbox=str(outbox))
+    summary = nightly(as_of=TUESDAY)
     recipients = sorted(m.recipient_id for m in summary.messages)
     assert summary.findings["record_unsigned"] == 1
     assert len(recipients) == len(set(recipients)) == summary.queued == len(summary.sent)
@@ -39,28 +42,28 @@ def test_one_digest_per_recipient_is_written_to_the_outbox(council_url, tmp_path
 
 def test_a_second_run_for_the_same_night_sends_nothing_again(council_url, tmp_path):
     outbox = tmp_path / "outbox"
-    first = nightly(as_of=TUESDAY, database=council_url, outbox=str(outbox))
-    second = nightly(as_of=TUESDAY, database=council_url, outbox=str(outbox))
+    first = nightly(as_of=TUESDAY)
+    second = nightly(as_of=TUESDAY)
     assert first.sent and (second.queued, second.sent) == (0, [])
     assert len(list(outbox.glob("*.eml"))) == len(first.sent)
 
 
 def test_nothing_is_sent_on_a_day_that_is_not_a_working_day(council_url, tmp_path):
-    summary = nightly(as_of=SATURDAY, database=council_url, outbox=str(tmp_path / "outbox"))
+    summary = nightly(as_of=SATURDAY)
     assert sum(summary.findings.values()) > 0
     assert (summary.messages, summary.sent) == ([], [])
     assert not (tmp_path / "outbox").exists()
 
 
 def test_a_dry_run_shows_the_messages_and_stores_and_sends_nothing(council_url, tmp_path):
-    dry = nightly(as_of=TUESDAY, dry_run=True, database=council_url, outbox=str(tmp_path / "outbox"))
+    dry = nightly(as_of=TUESDAY, dry_run=True)
     assert dry.messages and (dry.queued, dry.sent) == (0, [])
     assert not (tmp_path / "outbox").exists()
-    real = nightly(as_of=TUESDAY, database=council_url, outbox=str(tmp_path / "outbox"))
+    real = nightly(as_of=TUESDAY)
     assert len(real.sent) == len(dry.messages)
 
 
-def test_the_demo_council_is_delivered_by_email_and_teams_once(database_url, engine, tmp_path, monkeypatch):
+def test_the_demo_council_is_delivered_by_email_and_teams_once(council_url, engine, tmp_path, monkeypatch):
     from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
     from tests.loopback import smtp_server, teams_endpoint
 
@@ -75,8 +78,8 @@ def test_the_demo_council_is_delivered_by_email_and_teams_once(database_url, eng
         monkeypatch.setenv("OVERSIGHT_EMAIL_URL", f"mailto://127.0.0.1:{port}?from=oversight@council.example")
         monkeypatch.setenv("OVERSIGHT_APPRISE_CONFIG", str(config))
         monkeypatch.setenv("OVERSIGHT_TEAMS_MANAGERS", tags[0])
-        first = nightly(as_of=DEMO_AS_OF, database=database_url, outbox=str(tmp_path / "outbox"))
-        second = nightly(as_of=DEMO_AS_OF, database=database_url, outbox=str(tmp_path / "outbox"))
+        first = nightly(as_of=DEMO_AS_OF)
+        second = nightly(as_of=DEMO_AS_OF)
     assert first.failed == {} and len(first.sent) == first.queued > 5
     assert (second.queued, second.sent) == (0, [])
     emails = [m for m in first.messages if m.channel == "email"]
@@ -91,7 +94,7 @@ def test_the_run_leaves_a_summary_table_in_the_prefect_ui(council_url, tmp_path)
     import httpx
     from prefect.settings import PREFECT_API_URL
 
-    summary = nightly(as_of=TUESDAY, database=council_url, outbox=str(tmp_path / "outbox"))
+    summary = nightly(as_of=TUESDAY)
     # read over the REST API: Prefect 3.8's own client sends nulls this server version refuses
     response = httpx.post(
         f"{PREFECT_API_URL.value()}/artifacts/filter",

@@ -1,4 +1,4 @@
-"""Every deployment in prefect.yaml points at a flow that takes the parameters it passes."""
+"""Every deployment in prefect.yaml can start, and its guards and alerts are the ones the code has."""
 
 import importlib
 import inspect
@@ -7,20 +7,34 @@ from pathlib import Path
 import pytest
 import yaml
 
+from flows.alert import TRIGGERS
+
 ROOT = Path(__file__).parents[2]
 DEPLOYMENTS = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+NIGHTS = [d for d in DEPLOYMENTS if d["entrypoint"] == "flows/nightly.py:nightly"]
 
 
-@pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])
-def test_deployment_parameters_match_the_flow_signature(deployment):
+def _flow(deployment):
     path, name = deployment["entrypoint"].split(":")
-    flow = getattr(importlib.import_module(path.removesuffix(".py").replace("/", ".")), name)
-    signature = inspect.signature(flow.fn)
-    assert set(deployment.get("parameters", {})) <= set(signature.parameters)
-    required = {p for p, v in signature.parameters.items() if v.default is inspect.Parameter.empty}
-    assert required <= set(deployment.get("parameters", {})), "a scheduled run must be able to start"
+    return getattr(importlib.import_module(path.removesuffix(".py").replace("/", ".")), name)
 
 
 @pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])
-def test_nightly_runs_never_overlap(deployment):
+def test_every_run_a_deployment_starts_gets_the_parameters_its_flow_needs(deployment):
+    signature = inspect.signature(_flow(deployment).fn)
+    required = {p for p, v in signature.parameters.items() if v.default is inspect.Parameter.empty}
+    starts = [deployment.get("parameters", {})] if deployment.get("schedules") else []
+    starts += [trigger["parameters"] for trigger in deployment.get("triggers", [])]
+    assert starts, "nothing starts this deployment"
+    for parameters in starts:
+        assert required <= set(parameters) <= set(signature.parameters)
+
+
+@pytest.mark.parametrize("deployment", NIGHTS, ids=lambda d: d["name"])
+def test_a_councils_nightly_runs_never_overlap(deployment):
     assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
+
+
+def test_the_deployed_alert_triggers_are_the_ones_oversight_serve_uses():
+    [alert] = [d for d in DEPLOYMENTS if d["entrypoint"] == "flows/alert.py:alert"]
+    assert alert["triggers"] == TRIGGERS

@@ -1,0 +1,123 @@
+"""Telling a council's operators that its night went wrong.
+
+Started by Prefect automations on the server (the triggers below, deployed with this flow),
+not by hooks in the nightly run itself: Prefect documents flow hooks as running in the flow's
+own process, so a killed worker or a run that never starts calls none of them, while the
+server's triggers see every state change, and the absence of one. The alert therefore reaches
+the operators when a nightly run fails, crashes, times out, is late (never started), or is still
+running `OVERRUN_SECONDS` after it started: once for each of those.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from uuid import UUID
+
+from prefect import flow, get_run_logger
+
+from notifications.channels import DeliveryFailed, Outgoing, channel_for
+from notifications.settings import DeliverySettings
+from tasks.settings import council_settings
+
+NIGHTLY = "oversight-nightly"
+OVERRUN_SECONDS = 5400  # a night not finished 90 minutes after it started
+BROKEN = [
+    "prefect.flow-run.Failed",
+    "prefect.flow-run.Crashed",
+    "prefect.flow-run.TimedOut",
+    "prefect.flow-run.Late",
+]
+FINISHED = [
+    "prefect.flow-run.Completed",
+    "prefect.flow-run.Failed",
+    "prefect.flow-run.Crashed",
+    "prefect.flow-run.Cancelled",
+]
+_ANY_NIGHTLY_RUN = {
+    "match": {"prefect.resource.id": "prefect.flow-run.*"},
+    "match_related": {"prefect.resource.role": "flow", "prefect.resource.name": NIGHTLY},
+    "parameters": {"flow_run": "{{ event.resource.id }}"},
+}
+TRIGGERS: list[dict[str, object]] = [
+    {
+        "name": "oversight-night-broken",
+        "description": "A nightly run failed, crashed, timed out or is late",
+        "type": "event",
+        **_ANY_NIGHTLY_RUN,
+        "expect": BROKEN,
+        "posture": "Reactive",
+        "threshold": 1,
+    },
+    {
+        "name": "oversight-night-overran",
+        "description": f"A nightly run has not finished {OVERRUN_SECONDS // 60} minutes after it started",
+        "type": "event",
+        **_ANY_NIGHTLY_RUN,
+        "after": ["prefect.flow-run.Running"],
+        "expect": FINISHED,
+        "for_each": ["prefect.resource.id"],
+        "posture": "Proactive",
+        "threshold": 1,
+        "within": OVERRUN_SECONDS,
+    },
+]
+
+
+@flow(name="oversight-alert")
+def alert(flow_run: str) -> list[str]:
+    """Tell the operators of the council whose nightly run `flow_run` (an event's resource id,
+    `prefect.flow-run.<id>`, or the bare id) is in trouble; returns where the alert went."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_UI_URL
+
+    run_id = UUID(flow_run.removeprefix("prefect.flow-run."))
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(run_id)
+    council = run.parameters.get("council")
+    settings = council_settings(council)
+    state = run.state.name if run.state else "Unknown"
+    what = "has not finished" if state in ("Running", "Pending") else f"is {state}"
+    name = council or "the council"
+    link = (
+        f"{PREFECT_UI_URL.value()}/runs/flow-run/{run_id}" if PREFECT_UI_URL.value() else f"flow run {run_id}"
+    )
+    text = (
+        f"Oversight's nightly run for {name} ({run.name}, due {run.expected_start_time:%Y-%m-%d %H:%M %Z}) "
+        f"{what}. Reminders may not have gone out this morning.\n\nSee {link}\n"
+    )
+    logger = get_run_logger()
+    delivered = []
+    for message in alert_messages(
+        settings.delivery, f"{run_id}-{state.lower()}", f"Oversight: the night for {name} {what}", text
+    ):
+        try:
+            delivered.append(channel_for(settings.delivery, message).send(message))
+        except (DeliveryFailed, OSError) as error:
+            logger.error("alert to %s failed: %s", message.recipient_id, error)
+    if not delivered:
+        raise RuntimeError(f"no operator of {name} could be told that its night {what}")
+    return delivered
+
+
+def alert_messages(delivery: DeliverySettings, key: str, subject: str, text: str) -> list[Outgoing]:
+    """One message per operator: a Teams tag the operator configured goes to Teams, an address by
+    email (or to the outbox folder while no relay is configured). With no operators configured,
+    the alert is written to the outbox folder, so it is never dropped."""
+    messages = []
+    for operator in delivery.operators or ("operators",):
+        if operator in delivery.teams_tags:
+            channel, address = "teams", operator
+        else:
+            channel, address = ("email" if delivery.email_url and "@" in operator else "outbox"), operator
+        messages.append(
+            Outgoing(
+                key=f"alert-{key}-{len(messages)}",
+                recipient_id="operators",
+                channel=channel,
+                address=address,
+                subject=subject,
+                text=text,
+                html=f"<p>{escape(text)}</p>".replace("\n\n", "</p><p>"),
+            )
+        )
+    return messages

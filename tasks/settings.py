@@ -1,0 +1,45 @@
+"""Resolving one council's settings when its run starts: the environment, then Prefect Secret
+blocks (see `models.councils` for the order). Prefect is imported only to read a block, so the
+CLI can resolve settings without starting Prefect."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from models.councils import CouncilLookup
+from models.db import DEFAULT_DATABASE_URL
+from models.retention import Retention
+from notifications.settings import DeliverySettings
+
+
+@dataclass(frozen=True)
+class CouncilSettings:
+    """Everything a night needs to know about where one council lives; resolved when the run
+    starts and never passed as a flow parameter, since it holds secrets."""
+
+    council: str | None
+    database_url: str
+    delivery: DeliverySettings
+    retention: Retention
+
+    @property
+    def label(self) -> str:
+        return self.council or "council"
+
+
+def read_secret_block(name: str) -> str | None:
+    """The value of the Prefect Secret block `name`, or None when there is no such block."""
+    from prefect.blocks.system import Secret
+
+    try:
+        return Secret.load(name, _sync=True).get()  # type: ignore[union-attr]
+    except ValueError:
+        return None
+
+
+def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSettings:
+    """A council's database and channels from the environment and Prefect Secret blocks."""
+    lookup = CouncilLookup(council, os.environ, read_secret_block if secrets else None)
+    url = lookup.require("DATABASE_URL") if council else lookup.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    return CouncilSettings(council, url, DeliverySettings.from_lookup(lookup), Retention.from_lookup(lookup))
