@@ -17,7 +17,7 @@ from prefect import flow, get_run_logger
 
 from notifications.channels import DeliveryFailed, Outgoing, channel_for
 from notifications.settings import DeliverySettings
-from tasks.settings import council_settings
+from tasks.settings import council_lookup
 
 NIGHTLY = "oversight-nightly"
 OVERRUN_SECONDS = 5400  # a night not finished 90 minutes after it started
@@ -74,7 +74,8 @@ def alert(flow_run: str) -> list[str]:
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(run_id)
     council = run.parameters.get("council")
-    settings = council_settings(council)
+    # the channels only: the council's database may be the very thing that is broken
+    delivery = DeliverySettings.from_lookup(council_lookup(council))
     state = run.state.name if run.state else "Unknown"
     what = "has not finished" if state in ("Running", "Pending") else f"is {state}"
     name = council or "the council"
@@ -88,10 +89,10 @@ def alert(flow_run: str) -> list[str]:
     logger = get_run_logger()
     delivered = []
     for message in alert_messages(
-        settings.delivery, f"{run_id}-{state.lower()}", f"Oversight: the night for {name} {what}", text
+        delivery, f"{run_id}-{state.lower()}", f"Oversight: the night for {name} {what}", text
     ):
         try:
-            delivered.append(channel_for(settings.delivery, message).send(message))
+            delivered.append(channel_for(delivery, message).send(message))
         except (DeliveryFailed, OSError) as error:
             logger.error("alert to %s failed: %s", message.recipient_id, error)
     if not delivered:

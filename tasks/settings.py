@@ -38,8 +38,12 @@ def read_secret_block(name: str) -> str | None:
         return None
 
 
+def council_lookup(council: str | None, *, secrets: bool = True) -> CouncilLookup:
+    return CouncilLookup(council, os.environ, read_secret_block if secrets else None)
+
+
 def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSettings:
     """A council's database and channels from the environment and Prefect Secret blocks."""
-    lookup = CouncilLookup(council, os.environ, read_secret_block if secrets else None)
+    lookup = council_lookup(council, secrets=secrets)
     url = lookup.require("DATABASE_URL") if council else lookup.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     return CouncilSettings(council, url, DeliverySettings.from_lookup(lookup), Retention.from_lookup(lookup))

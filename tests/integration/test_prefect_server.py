@@ -1,0 +1,126 @@
+"""The production path, end to end, as the README tells a council's IT team to run it: a real
+`prefect server start` (on its own SQLite, and on PostgreSQL), a process work pool, `prefect
+deploy --all` from prefect.yaml with two councils added the documented way, a worker, and the
+runs' results read back through Prefect's own CLI and client."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from models.db import open_database
+from models.policy.evaluate import evaluate
+from models.policy.policy import load_policy
+from models.store import import_paths, load_snapshot
+from tests.conftest import _postgres_or_skip
+from tests.csvdata import GOOD, write_folder
+from tests.prefect_server import ROOT, prefect_server, process_worker, wait_for_runs
+
+TUESDAY = date(2026, 11, 24)
+COUNCILS = {"north": "default", "south": "havering"}
+# Two councils and one that is misconfigured (no database), in the README's few lines each.
+ADDED = "".join(
+    f"""
+  - name: {name}
+    <<: *council-night
+    parameters: {{council: {name}, policy: {policy}}}
+    schedules: [{{cron: "{35 + index} 5 * * *", timezone: Europe/London}}]
+"""
+    for index, (name, policy) in enumerate({**COUNCILS, "broken": "default"}.items())
+)
+
+
+def _server_database(kind: str) -> str | None:
+    """None for the server's own SQLite; else a fresh PostgreSQL database for the server."""
+    if kind == "sqlite":
+        return None
+    _postgres_or_skip()
+    with psycopg.connect("dbname=oversight_test host=/var/run/postgresql", autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS prefect_e2e WITH (FORCE)")
+        connection.execute("CREATE DATABASE prefect_e2e")
+    return "postgresql+asyncpg:///prefect_e2e?host=/var/run/postgresql"
+
+
+def _council(tmp_path: Path, name: str) -> tuple[str, set[str]]:
+    """A council's database with the test council in it, and who tonight's digests are for."""
+    url = f"sqlite:///{tmp_path / name}.db"
+    engine = open_database(url)
+    import_paths(engine, [write_folder(tmp_path / f"{name}-csv", GOOD)])
+    findings = evaluate(load_snapshot(engine, TUESDAY), load_policy(COUNCILS[name]), TUESDAY)
+    engine.dispose()
+    return url, {recipient.staff_id for finding in findings for recipient in finding.notify}
+
+
+def _run(server, deployment: str) -> str:
+    result = server.cli("deployment", "run", deployment, "--param", f"as_of={TUESDAY}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return re.search(r"UUID: ([0-9a-f-]{36})", result.stdout).group(1)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server_database", ["sqlite", "postgresql"])
+def test_two_councils_deploy_run_and_report_and_a_failed_night_is_alerted(tmp_path, server_database):
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    environment = {}
+    expected = {}
+    for name in COUNCILS:
+        url, expected[name] = _council(tmp_path, name)
+        environment[f"OVERSIGHT_{name.upper()}_DATABASE_URL"] = url
+        environment[f"OVERSIGHT_{name.upper()}_OUTBOX"] = str(tmp_path / f"{name}-outbox")
+    environment["OVERSIGHT_BROKEN_OUTBOX"] = str(tmp_path / "broken-outbox")
+    prefect_file = tmp_path / "prefect.yaml"
+    prefect_file.write_text((ROOT / "prefect.yaml").read_text() + ADDED)
+
+    with prefect_server(tmp_path / "prefect", _server_database(server_database)) as server:
+        assert server.cli("work-pool", "create", "oversight", "--type", "process").returncode == 0
+        deployed = server.cli("deploy", "--all", "--prefect-file", str(prefect_file), timeout=240)
+        assert deployed.returncode == 0, deployed.stdout[-3000:] + deployed.stderr[-3000:]
+        with process_worker(server, "oversight", environment) as worker_log:
+            runs = {name: _run(server, f"oversight-nightly/{name}") for name in (*COUNCILS, "broken")}
+            states = wait_for_runs(server, list(runs.values()), timeout_s=180)
+            alerts = _wait_for_files(tmp_path / "broken-outbox", timeout_s=120)
+        listed = server.cli("deployment", "ls")
+        flow_runs = server.cli("flow-run", "ls")
+        with SyncPrefectClient(server.api_url) as client:
+            summaries = {
+                name: client.read_artifacts(
+                    artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[f"oversight-{name}-summary"]))
+                )
+                for name in COUNCILS
+            }
+
+    assert states == {runs["north"]: "Completed", runs["south"]: "Completed", runs["broken"]: "Failed"}, (
+        worker_log.read_text()[-4000:]
+    )
+    for name in COUNCILS:
+        written = {path.name for path in (tmp_path / f"{name}-outbox").glob("*.eml")}
+        assert written == {f"{TUESDAY}_{staff_id}_outbox.eml" for staff_id in expected[name]}
+        [summary] = summaries[name]
+        assert f"# Oversight: {name}, {TUESDAY}" in summary.data
+        assert f"{len(expected[name])} message(s) sent, 0 failed" in summary.data
+    assert listed.returncode == 0 and flow_runs.returncode == 0, listed.stderr + flow_runs.stderr
+    assert {"oversight-nightly/north", "oversight-nightly/south", "oversight-alert/alert"} <= set(
+        re.findall(r"oversight-[a-z]+/[a-z]+", listed.stdout)
+    )
+    [alert] = alerts
+    text = alert.read_text()
+    assert "Subject: Oversight: the night for broken is Failed" in text
+    assert runs["broken"] in text
+
+
+def _wait_for_files(folder: Path, timeout_s: float) -> list[Path]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = sorted(folder.glob("*.eml"))
+        if found:
+            time.sleep(2)  # a second alert for the same night would be a defect: give it time to show
+            return sorted(folder.glob("*.eml"))
+        time.sleep(1)
+    return []
