@@ -16,4 +16,4 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	scripts/with-postgres $(VENV)/bin/pytest
+	scripts/with-postgres scripts/with-chromium $(VENV)/bin/pytest

@@ -207,9 +207,12 @@ def _settings(council: str | None) -> CouncilSettings:
 
 def _run_nightly(as_of: date, policy: str, dry_run: bool, council: str | None) -> NightlySummary:
     _prefect_defaults()
-    from flows.nightly import nightly
+    from flows.nightly import UndeliveredMessages, nightly
 
-    return nightly(council=council, as_of=as_of, policy=policy, dry_run=dry_run)
+    try:
+        return nightly(council=council, as_of=as_of, policy=policy, dry_run=dry_run)
+    except UndeliveredMessages as undelivered:
+        return undelivered.summary
 
 
 def _prefect_defaults() -> None:

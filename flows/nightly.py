@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from prefect import flow
+from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
 from notifications.channels import Outgoing
@@ -35,19 +36,31 @@ class NightlySummary:
     pruned: dict[str, int] = field(default_factory=dict)
 
 
+class UndeliveredMessages(Exception):
+    """The night ran, but some messages could not be delivered: the run ends Failed, so the
+    scheduler, the UI and the operators' alert show it. The summary travels with it."""
+
+    def __init__(self, summary: NightlySummary) -> None:
+        super().__init__(
+            f"{len(summary.failed)} message(s) could not be delivered; the next run retries them"
+        )
+        self.summary = summary
+
+
 @flow(name="oversight-nightly")
 def nightly(
     council: str | None = None,
     as_of: date | None = None,
     policy: str = "default",
     dry_run: bool = False,
-) -> NightlySummary:
+) -> NightlySummary | State:
     """Evaluate the council's policy on `as_of`, queue one digest per recipient, deliver them.
 
     `council` names whose settings to use (`models.councils`): a deployment passes a name, never
     a connection string. `as_of` defaults to today in Europe/London, resolved here once for the
     whole run (a scheduled deployment passes none). With `dry_run`, nothing is stored or sent:
-    the summary shows what would be.
+    the summary shows what would be. When a message could not be delivered the run ends Failed
+    and calling the flow raises `UndeliveredMessages`, which carries the summary.
     """
     as_of = as_of or datetime.now(ZoneInfo("Europe/London")).date()
     settings = resolve_council(council)
@@ -71,4 +84,7 @@ def nightly(
     summary.sent, summary.failed = report.sent, report.failed
     summary.pruned = prune_history(url, as_of, settings.retention)
     publish_summary(settings.label, as_of, policy, summary.findings, len(report.sent), len(report.failed))
+    if summary.failed:
+        error = UndeliveredMessages(summary)
+        return Failed(message=str(error), data=error)
     return summary

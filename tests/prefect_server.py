@@ -101,7 +101,9 @@ def prefect_server(
     api_url = f"http://{LOOPBACK}:{port}/api"
     extra = {"PREFECT_SERVER_DATABASE_CONNECTION_URL": database_url} if database_url else {}
     environment = prefect_environment(home, {**extra, "PREFECT_API_URL": api_url})
+    # host and port as settings, not only flags: the UI reads them to find its API
     server_environment = {k: v for k, v in environment.items() if k != "PREFECT_API_URL"}
+    server_environment.update(PREFECT_SERVER_API_HOST=LOOPBACK, PREFECT_SERVER_API_PORT=str(port))
     log = home / "server.log"
     home.mkdir(parents=True, exist_ok=True)
     command = [PREFECT, "server", "start", "--host", LOOPBACK, "--port", str(port)]

@@ -75,3 +75,25 @@ def test_policy_check_reports_every_mistake(tmp_path):
     assert result.exit_code == 2
     assert "records.signed_within_working_days" in result.stderr
     assert "escalation.after_working_days" in result.stderr
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_run_whose_messages_cannot_be_delivered_exits_1_and_says_which(oversight, tmp_path, monkeypatch):
+    from tests.loopback import free_port
+
+    oversight("import", str(write_folder(tmp_path / "csv", GOOD)))
+    monkeypatch.setenv(
+        "OVERSIGHT_EMAIL_URL", f"mailto://127.0.0.1:{free_port()}?from=o@council.example&cto=1"
+    )
+    monkeypatch.setenv("OVERSIGHT_RETRIES", "1")
+    result = oversight("run", "--as-of", "2026-11-24")
+    assert result.exit_code == 1, result.output
+    assert "0 sent, 3 failed" in result.output and "FAILED 2026-11-24/S1/email" in result.output
+
+
+def test_a_council_with_no_database_is_told_what_to_set(oversight, tmp_path):
+    result = oversight("findings", "--council", "havering", "--as-of", "2026-11-24")
+    assert result.exit_code == 2
+    assert (
+        "error: council 'havering' has no database_url: set OVERSIGHT_HAVERING_DATABASE_URL" in result.output
+    )

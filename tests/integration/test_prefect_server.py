@@ -6,6 +6,7 @@ runs' results read back through Prefect's own CLI and client."""
 from __future__ import annotations
 
 import re
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -17,9 +18,10 @@ from models.db import open_database
 from models.policy.evaluate import evaluate
 from models.policy.policy import load_policy
 from models.store import import_paths, load_snapshot
+from tests.browser import rendered_text
 from tests.conftest import _postgres_or_skip
 from tests.csvdata import GOOD, write_folder
-from tests.prefect_server import ROOT, prefect_server, process_worker, wait_for_runs
+from tests.prefect_server import ROOT, prefect_server, process_worker, running, wait_for_runs
 
 TUESDAY = date(2026, 11, 24)
 COUNCILS = {"north": "default", "south": "havering"}
@@ -86,6 +88,9 @@ def test_two_councils_deploy_run_and_report_and_a_failed_night_is_alerted(tmp_pa
             runs = {name: _run(server, f"oversight-nightly/{name}") for name in (*COUNCILS, "broken")}
             states = wait_for_runs(server, list(runs.values()), timeout_s=180)
             alerts = _wait_for_files(tmp_path / "broken-outbox", timeout_s=120)
+        ui = server.api_url.removesuffix("/api")
+        deployments_page = rendered_text(f"{ui}/deployments", tmp_path / "chromium")
+        run_page = rendered_text(f"{ui}/runs/flow-run/{runs['north']}", tmp_path / "chromium")
         listed = server.cli("deployment", "ls")
         flow_runs = server.cli("flow-run", "ls")
         with SyncPrefectClient(server.api_url) as client:
@@ -109,6 +114,12 @@ def test_two_councils_deploy_run_and_report_and_a_failed_night_is_alerted(tmp_pa
     assert {"oversight-nightly/north", "oversight-nightly/south", "oversight-alert/alert"} <= set(
         re.findall(r"oversight-[a-z]+/[a-z]+", listed.stdout)
     )
+    for page in (deployments_page, run_page):
+        assert "Something went wrong" not in page and "Can't connect" not in page
+    assert {"north", "south", "broken", "alert"} <= set(
+        re.findall(r">(north|south|broken|alert)<", deployments_page)
+    )
+    assert "Completed" in run_page
     [alert] = alerts
     text = alert.read_text()
     assert "Subject: Oversight: the night for broken is Failed" in text
@@ -124,3 +135,26 @@ def _wait_for_files(folder: Path, timeout_s: float) -> list[Path]:
             return sorted(folder.glob("*.eml"))
         time.sleep(1)
     return []
+
+
+@pytest.mark.server
+def test_oversight_serve_keeps_one_councils_schedule_and_runs_it_in_process(tmp_path):
+    url, expected = _council(tmp_path, "north")
+    outbox = tmp_path / "north-outbox"
+    settings = {"OVERSIGHT_NORTH_DATABASE_URL": url, "OVERSIGHT_NORTH_OUTBOX": str(outbox)}
+    oversight = str(Path(sys.executable).with_name("oversight"))
+    with prefect_server(tmp_path / "prefect") as server:
+        command = [oversight, "serve", "--council", "north", "--cron", "0 6 * * 1-5"]
+        with running(command, {**server.environment, **settings}, tmp_path / "serve.log"):
+            deadline = time.monotonic() + 90
+            while "oversight-nightly/north" not in (listed := server.cli("deployment", "ls").stdout):
+                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
+                time.sleep(1)
+            run = _run(server, "oversight-nightly/north")
+            states = wait_for_runs(server, [run], timeout_s=120)
+        schedule = server.cli("deployment", "inspect", "oversight-nightly/north").stdout
+
+    assert states == {run: "Completed"}, (tmp_path / "serve.log").read_text()[-3000:]
+    assert "oversight-alert/alert" in listed
+    assert "0 6 * * 1-5" in schedule and "Europe/London" in schedule
+    assert {path.name for path in outbox.glob("*.eml")} == {f"{TUESDAY}_{s}_outbox.eml" for s in expected}
