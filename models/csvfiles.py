@@ -4,6 +4,7 @@ and column, nothing half-read. Pure: the store passes in what it already holds."
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,14 @@ from models.policy.facts import (
 from models.policy.intervals import Interval
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# One RFC 5322 addr-spec in its common dot-atom form: no display name, no comments, no list.
+_LOCAL_PART = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+_MAILBOX = re.compile(f"{_LOCAL_PART}@{_DOMAIN}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_FIELD = 10_000  # characters in any field, read or ignored: far above any real value
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -77,14 +86,60 @@ def _enum(kind: type[StrEnum]) -> Callable[[str], StrEnum]:
     return parse
 
 
-def _text(text: str) -> str:
+def _identifier(text: str) -> str:
+    """Ids name files, message keys and URLs further on: letters, digits and `. _ : -` only."""
+    if not _ID.fullmatch(text):
+        raise ValueError(
+            f"{_shown(text)} is not an id: 1 to 64 letters, digits, '.', '_', ':' or '-', "
+            "starting with a letter or digit"
+        )
     return text
+
+
+def _mailbox(text: str) -> str:
+    """One plain address (`name@council.gov.uk`): never a list, a display name or a header."""
+    if not text.isascii():
+        raise ValueError(
+            f"{_shown(text)} is not supported: internationalised (non-ASCII) addresses cannot be sent to"
+        )
+    if len(text) > 254 or not _MAILBOX.fullmatch(text):
+        raise ValueError(f"{_shown(text)} is not one email address (name@domain, nothing else)")
+    return text
+
+
+def _teams_tag(text: str) -> str:
+    """A channel tag that the operator's Apprise configuration defines; never an address, so
+    the data cannot choose where a message goes."""
+    if "://" in text or "@" in text:
+        raise ValueError(
+            "an address here would let the data choose where messages go: give the tag of a Teams "
+            "channel configured in OVERSIGHT_APPRISE_CONFIG"
+        )
+    if not _TAG.fullmatch(text):
+        raise ValueError(f"{_shown(text)} is not a tag: 1 to 64 letters, digits, '.', '_' or '-'")
+    return text
+
+
+def _text(limit: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if _CONTROL.search(text):
+            raise ValueError("contains a control character (a line break, tab or NUL)")
+        if len(text) > limit:
+            raise ValueError(f"is {len(text)} characters long; at most {limit}")
+        return text
+
+    return parse
+
+
+def _shown(text: str) -> str:
+    """A value quoted in a message, cut short: an error must not reprint a whole bad field."""
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    parse: Callable[[str], Any] = _text
+    parse: Callable[[str], Any] = _identifier
     optional: bool = False
 
 
@@ -103,17 +158,17 @@ class Table:
 
 
 TABLES: tuple[Table, ...] = (
-    Table("closures.csv", Closure, (Column("date", _date), Column("reason")), ("date",)),
+    Table("closures.csv", Closure, (Column("date", _date), Column("reason", _text(200))), ("date",)),
     Table(
         "staff.csv",
         StaffMember,
         (
             Column("staff_id"),
-            Column("name"),
-            Column("email"),
-            Column("teams", optional=True),
+            Column("name", _text(200)),
+            Column("email", _mailbox),
+            Column("teams", _teams_tag, optional=True),
             Column("role", _enum(Role)),
-            Column("team"),
+            Column("team", _text(200)),
             Column("line_manager_id", optional=True),
             Column("start_date", _date),
             Column("end_date", _date, optional=True),
@@ -238,9 +293,18 @@ def collect_files(paths: Iterable[Path], parsed: ParsedImport) -> list[Path]:
     problems = parsed.problems
     for path in paths:
         if path.is_dir():
-            for found in sorted(path.glob("*.csv")):
+            for found in sorted(f for f in path.iterdir() if f.suffix.lower() == ".csv"):
                 if found.name in TABLE_BY_FILE:
                     files.append(found)
+                elif found.name.lower() in TABLE_BY_FILE:
+                    problems.append(
+                        Problem(
+                            str(found),
+                            0,
+                            "-",
+                            f"named {found.name}: the contract's name is {found.name.lower()}",
+                        )
+                    )
                 else:
                     parsed.warnings.append(Problem(str(found), 1, "-", "not a contract file; skipped"))
         elif path.is_file() and path.name in TABLE_BY_FILE:
@@ -274,55 +338,93 @@ def read_import(paths: Iterable[Path], stored: Stored = Stored()) -> ParsedImpor
 
 def _parse_file(path: Path, table: Table, parsed: ParsedImport) -> None:
     name = str(path)
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        parsed.problems.append(Problem(name, 1, "-", f"not UTF-8 text ({error.reason})"))
+        line = raw.count(b"\n", 0, error.start) + 1
+        parsed.problems.append(
+            Problem(name, line, "-", f"not UTF-8 text ({error.reason} at byte {error.start})")
+        )
         return
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for line, cells in _records(reader):
+            if line == 1:
+                if not _read_header(name, table, cells, parsed):
+                    return
+                header = [h.strip() for h in cells]
+                keys: dict[tuple[Any, ...], int] = {}
+                rows = parsed.rows.setdefault(table.name, [])
+                continue
+            _parse_line(name, line, table, header, cells, keys, rows, parsed)
+    except csv.Error as error:
+        parsed.problems.append(Problem(name, reader.line_num, "-", f"not valid CSV: {error}"))
+        return
+    if reader.line_num == 0:
         parsed.problems.append(Problem(name, 1, "-", "empty file: a header row is required"))
-        return
-    header = [h.strip() for h in header]
+
+
+def _records(reader: Any) -> Iterable[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted field may hold line breaks)."""
+    start = 1
+    csv.field_size_limit(MAX_FIELD)
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _read_header(name: str, table: Table, cells: list[str], parsed: ParsedImport) -> bool:
+    header = [h.strip() for h in cells]
     known = {c.name for c in table.columns}
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    for column in duplicates:
+        parsed.problems.append(Problem(name, 1, column, "column appears more than once"))
     for column in header:
         if column not in known:
             parsed.warnings.append(Problem(name, 1, column, "unknown column ignored"))
     missing = [c.name for c in table.columns if not c.optional and c.name not in header]
     for column in missing:
         parsed.problems.append(Problem(name, 1, column, "required column is missing"))
-    if missing:
+    return not missing and not duplicates
+
+
+def _parse_line(
+    name: str,
+    line: int,
+    table: Table,
+    header: list[str],
+    cells: list[str],
+    keys: dict[tuple[Any, ...], int],
+    rows: list[Row],
+    parsed: ParsedImport,
+) -> None:
+    if not any(cell.strip() for cell in cells):
         return
-    keys: dict[tuple[Any, ...], int] = {}
-    rows = parsed.rows.setdefault(table.name, [])
-    for line, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            parsed.problems.append(
-                Problem(name, line, "-", f"{len(cells)} fields where the header has {len(header)}")
+    if len(cells) != len(header):
+        parsed.problems.append(
+            Problem(name, line, "-", f"{len(cells)} fields where the header has {len(header)}")
+        )
+        return
+    values = _parse_cells(name, line, table, dict(zip(header, cells, strict=True)), parsed.problems)
+    if values is None:
+        return
+    key = tuple(values[k] for k in table.key)
+    if key in keys:
+        parsed.problems.append(
+            Problem(
+                name,
+                line,
+                ",".join(table.key),
+                f"duplicate {'/'.join(map(str, key))} (first on line {keys[key]})",
             )
-            continue
-        values = _parse_cells(name, line, table, dict(zip(header, cells, strict=True)), parsed.problems)
-        if values is None:
-            continue
-        key = tuple(values[k] for k in table.key)
-        if key in keys:
-            parsed.problems.append(
-                Problem(
-                    name,
-                    line,
-                    ",".join(table.key),
-                    f"duplicate {'/'.join(map(str, key))} (first on line {keys[key]})",
-                )
-            )
-            continue
-        keys[key] = line
-        fact = table.fact(**values)
-        for column, message in _check_row(fact):
-            parsed.problems.append(Problem(name, line, column, message))
-        rows.append(Row(name, line, fact))
+        )
+        return
+    keys[key] = line
+    fact = table.fact(**values)
+    for column, message in _check_row(fact):
+        parsed.problems.append(Problem(name, line, column, message))
+    rows.append(Row(name, line, fact))
 
 
 def _parse_cells(

@@ -50,10 +50,22 @@ def action_for(finding: Finding, as_: As) -> str:
 
 @dataclass(frozen=True)
 class Item:
-    """One line of a digest: a finding as one recipient sees it."""
+    """One line of a digest: a finding as one recipient sees it. `contact` is whom a supervisee
+    goes to while their supervisor is away (the supervisor's line manager)."""
 
     finding: Finding
     about: StaffMember | None
+    contact: StaffMember | None = None
+
+    @property
+    def away_notice(self) -> str:
+        """What a supervisee is told while their supervisor is away: whom to go to, never why."""
+        who = self.about.name if self.about else "Your supervisor"
+        contact = self.contact.name if self.contact else "your service manager"
+        return (
+            f"{who} is away at the moment. Until they are back, {contact} will make sure your "
+            "supervision goes ahead: please speak to them about your next 1:1."
+        )
 
     @property
     def late(self) -> str:
@@ -110,7 +122,9 @@ def build_digests(
     by_recipient: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
     for finding, recipient in notices:
         action = action_for(finding, recipient.as_)
-        by_recipient[recipient.staff_id][action].append(Item(finding, staff_by_id.get(finding.staff_id)))
+        about = staff_by_id.get(finding.staff_id)
+        contact = staff_by_id.get(about.line_manager_id or "") if about and action == "absent" else None
+        by_recipient[recipient.staff_id][action].append(Item(finding, about, contact))
     digests = []
     for staff_id in sorted(by_recipient):
         recipient = staff_by_id.get(staff_id)

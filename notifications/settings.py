@@ -56,9 +56,11 @@ class DeliverySettings:
         )
 
     def channel_for(self, teams: str | None) -> tuple[str, str | None]:
-        """A person's channel from their `teams` column: Teams when it names a configured tag or
-        is a URL, else email when a relay is configured, else the outbox folder."""
-        if teams and ("://" in teams or teams in self.teams_tags):
+        """A person's channel from their `teams` column: Teams when it names a tag the operator
+        configured, else email when a relay is configured, else the outbox folder. A value that
+        is not a configured tag (an address stored before import checked it) is never used:
+        the data does not choose where a message goes."""
+        if teams and teams in self.teams_tags:
             return "teams", teams
         if self.email_url:
             return "email", None

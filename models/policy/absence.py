@@ -60,7 +60,6 @@ def _absence_finding(
     timing = ctx.timing(due)
     assert timing is not None  # as-of is past `due`
     days = (ctx.as_of - start).days + 1
-    kinds = " or ".join(kind.replace("_", " ") for kind in threshold.kinds)
     next_dues = ", ".join(f"{m.staff_id} next due {_next_due(ctx, m, supervisor)}" for m in supervisees)
     notify = ctx.notify_responsible(
         ctx.active(supervisor.line_manager_id),
@@ -74,8 +73,9 @@ def _absence_finding(
         due=due,
         timing=timing,
         notify=notify,
-        detail=f"absent ({kinds}) since {start} ({days} days, more than "
-        f"{threshold.more_than.as_span()}): arrange supervision for {next_dues}",
+        # never why they are away: the kind of absence (sickness) is health data
+        detail=f"away since {start} ({days} days, more than {threshold.more_than.as_span()}): "
+        f"arrange supervision for {next_dues}",
         rule=f"absence.thresholds: {threshold.source}",
     )
 

@@ -25,6 +25,8 @@ from models.policy.findings import As, Finding, Kind, Stage
 from models.policy.intervals import Interval, end_of_next_calendar_month
 from models.policy.policy import Supervision
 
+MAX_PRO_RATA_DAYS = 366  # the longest a part-timer's interval is stretched
+
 
 @dataclass(frozen=True)
 class Due:
@@ -53,7 +55,10 @@ def next_supervision_due(
         due = interval.after(anchor)
     if rules.part_time_pro_rata and member.fte < 1:
         # "The equivalent of one month's work": a 0.5 FTE worker's month is two months long.
-        due = anchor + timedelta(days=int((due - anchor).days / member.fte))
+        # The seeds set no floor; a stretch is capped at a year rather than run past the
+        # calendar (an fte of 0.000001 is valid under the contract).
+        stretched = min(int((due - anchor).days / member.fte), MAX_PRO_RATA_DAYS)
+        due = anchor + timedelta(days=stretched)
         rule += f" (pro rata for {member.fte:g} FTE: {rules.rule_sources.get('part_time_pro_rata', '')})"
     return Due(due, interval, rule, last_held)
 

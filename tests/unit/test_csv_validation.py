@@ -156,6 +156,74 @@ STAFF_ROW = "S9,Zara Young,zara@council.example,,social_worker,Team 1,M1,2024-01
             "discussions.csv:3: case_id,discussed_on: duplicate C-1001/2026-10-30 (first on line 2)",
         ),
         ("a short line", "closures.csv", "2026-12-30", "closures.csv:3: -: 1 fields where the header has 2"),
+        # Destinations come from configuration only, and ids stay plain (issue: never sent where
+        # they should not go).
+        (
+            "a Teams URL chooses a destination",
+            "staff.csv",
+            STAFF_ROW.replace(",,social_worker", ",json://evil.example/hook,social_worker"),
+            "staff.csv:6: teams: an address here would let the data choose where messages go",
+        ),
+        (
+            "two addresses in one",
+            "staff.csv",
+            STAFF_ROW.replace("zara@council.example", '"zara@council.example, evil@x.example"'),
+            "staff.csv:6: email: 'zara@council.example, evil@x.example' is not one email address",
+        ),
+        (
+            "a header injected into an address",
+            "staff.csv",
+            STAFF_ROW.replace("zara@council.example", '"zara@council.example\r\nBcc: evil@x.example"'),
+            "staff.csv:6: email: 'zara@council.example\\r\\nBcc: evil@x.example' is not one email address",
+        ),
+        (
+            "a display name",
+            "staff.csv",
+            STAFF_ROW.replace("zara@council.example", "Zara <zara@council.example>"),
+            "staff.csv:6: email: 'Zara <zara@council.example>' is not one email address",
+        ),
+        (
+            "an internationalised address",
+            "staff.csv",
+            STAFF_ROW.replace("zara@council.example", "zoë@council.example"),
+            "staff.csv:6: email: 'zoë@council.example' is not supported: internationalised",
+        ),
+        (
+            "a NUL in an id",
+            "staff.csv",
+            STAFF_ROW.replace("S9,", "S\x009,"),
+            "staff.csv:6: staff_id: 'S\\x009' is not an id",
+        ),
+        (
+            "a slash in an id",
+            "staff.csv",
+            STAFF_ROW.replace("S9,", "S/9,"),
+            "staff.csv:6: staff_id: 'S/9' is not an id",
+        ),
+        (
+            "a 65-character id",
+            "staff.csv",
+            STAFF_ROW.replace("S9,", "S" * 65 + ","),
+            "staff.csv:6: staff_id: 'SSSS",
+        ),
+        (
+            "a 300-character name",
+            "staff.csv",
+            STAFF_ROW.replace("Zara Young", "Z" * 300),
+            "staff.csv:6: name: is 300 characters long; at most 200",
+        ),
+        (
+            "a field over the limit, even in an ignored column",
+            "closures.csv",
+            '2026-12-30,"' + "x" * 200_000 + '"',
+            "closures.csv:3: -: not valid CSV: field larger than field limit (10000)",
+        ),
+        (
+            "an unclosed final quote",
+            "closures.csv",
+            '2026-12-30,"Council closure',
+            "closures.csv:3: -: not valid CSV",
+        ),
     ],
 )
 def test_each_kind_of_bad_line_is_named_by_file_line_and_column(tmp_path, why, file, line, expected):
@@ -203,3 +271,32 @@ def test_every_problem_is_listed_not_just_the_first(tmp_path):
         "A9,S1,holiday,2026-05-05,,",
     )
     assert len(problems(tmp_path, files)) == 2
+
+
+def test_after_a_quoted_line_break_the_lines_are_still_counted_right(tmp_path):
+    files = with_line(
+        with_line(GOOD, "closures.csv", '2026-12-30,"Closed\nall day"'), "closures.csv", "2026-12-31"
+    )
+    assert problems(tmp_path, files) == [
+        "closures.csv:3: reason: contains a control character (a line break, tab or NUL)",
+        "closures.csv:5: -: 1 fields where the header has 2",
+    ]
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_its_line(tmp_path):
+    folder = write_folder(tmp_path / "in", GOOD)
+    (folder / "closures.csv").write_bytes(b"date,reason\n2026-12-29,Council closure\n2026-12-30,Caf\xe9\n")
+    [problem] = read_import([folder]).problems
+    assert str(problem).endswith("closures.csv:3: -: not UTF-8 text (invalid continuation byte at byte 53)")
+
+
+def test_a_column_named_twice_is_an_error(tmp_path):
+    files = {**GOOD, "closures.csv": "date,reason,reason\n2026-12-29,a,b\n"}
+    assert problems(tmp_path, files) == ["closures.csv:1: reason: column appears more than once"]
+
+
+def test_a_contract_file_named_in_another_case_is_an_error_not_skipped(tmp_path):
+    folder = write_folder(tmp_path / "in", GOOD)
+    (folder / "staff.csv").rename(folder / "Staff.CSV")
+    found = [str(p) for p in read_import([folder]).problems]
+    assert f"{folder}/Staff.CSV:0: -: named Staff.CSV: the contract's name is staff.csv" in found

@@ -63,3 +63,28 @@ def test_html_is_autoescaped_and_each_item_names_its_rule_and_lateness():
     assert "Priya &lt;b&gt;Shah&lt;/b&gt;" in rendered.html and "<b>Shah" not in rendered.html
     assert "due 2026-11-23, 1 working day late" in rendered.text
     assert "Rule: records.signed_within_working_days: stoke §13" in rendered.text
+
+
+def test_a_supervisee_is_told_whom_to_go_to_while_their_supervisor_is_away_never_why():
+    people = {
+        m.staff_id: m
+        for m in (
+            staff("S", line_manager_id="M", name="Priya Shah"),
+            staff("M", "team_manager", "H", name="Owen <i>Nowak</i>"),
+            staff("H", "head_of_service", None, name="Hana Iqbal"),
+        )
+    }
+    away = finding(
+        Kind.SUPERVISOR_ABSENT,
+        (Recipient("H", As.LINE_MANAGER), Recipient("S", As.SUPERVISEE)),
+        staff_id="M",
+        detail="away since 2026-10-26 (30 days, more than 2 weeks): arrange supervision for S next due 2026-12-06",
+        rule="absence.thresholds: central_beds: supervisor absent more than 2 weeks (unplanned leave or sickness)",
+    )
+    digests = {d.recipient.staff_id: render(d) for d in build_digests(every_notice([away]), people, AS_OF)}
+    supervisee = digests["S"]
+    for text in (supervisee.text, supervisee.html, supervisee.teams):
+        assert "sick" not in text.lower() and "unplanned" not in text and "2026-10-26" not in text
+        assert "Hana Iqbal will make sure your supervision goes ahead" in text
+    assert "Owen &lt;i&gt;Nowak&lt;/i&gt; is away at the moment" in supervisee.html
+    assert "arrange supervision for S next due 2026-12-06" in digests["H"].text

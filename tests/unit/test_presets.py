@@ -225,6 +225,15 @@ ROWS = [
     ),
     (
         "havering",
+        "§5: a tiny fte (valid under the contract) stretches the interval to a year at most",
+        staff(fte=0.000001),
+        [held(D(2026, 10, 1))],
+        D(2027, 10, 3),
+        ("supervision_overdue",),
+        [("supervision_overdue", D(2027, 10, 2), 0, "chase")],
+    ),
+    (
+        "havering",
         "§5: cancelled for sickness, within five working days of return",
         staff(),
         [cancelled(D(2026, 11, 16), "sickness"), absence("S", "sickness", D(2026, 11, 16), D(2026, 11, 20))],
