@@ -234,10 +234,27 @@ def _print_summary(summary: NightlySummary) -> None:
         for message in summary.messages:
             typer.echo(f"  to {message.recipient_id} <{message.address}>: {message.subject}")
         return
-    if not summary.messages and total:
+    if not summary.working_day:
         typer.echo(f"\n{summary.as_of} is not a working day: no reminders are sent.")
-    typer.echo(f"\nMessages: {summary.queued} queued, {len(summary.sent)} sent, {len(summary.failed)} failed")
+    elif not summary.queued and not summary.sent and not summary.failed:
+        typer.echo("\nNothing new to send.")
+    typer.echo(
+        f"\nMessages: {summary.queued} queued, {len(summary.sent)} sent, {len(summary.failed)} failed"
+        f" (tried again by the next run), {len(summary.delivery.given_up)} given up"
+    )
     for where in summary.sent:
         typer.echo(f"  sent: {where}")
     for key, error in summary.failed.items():
         typer.echo(f"  FAILED {key}: {error}")
+    for key, error in summary.delivery.given_up.items():
+        typer.echo(f"  GIVEN UP {key}: {error}")
+    if summary.delivery.superseded:
+        typer.echo(
+            f"  {summary.delivery.superseded} unsent message(s) of earlier nights superseded by tonight's digests"
+        )
+    if summary.delivery.left:
+        typer.echo(
+            f"  {summary.delivery.left} message(s) left for another run (still being sent, or past the deadline)"
+        )
+    if summary.delivery.error:
+        typer.echo(f"error: {summary.delivery.error}", err=True)

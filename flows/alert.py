@@ -15,7 +15,7 @@ from uuid import UUID
 
 from prefect import flow, get_run_logger
 
-from notifications.channels import DeliveryFailed, Outgoing, channel_for
+from notifications.channels import DeliveryFailed, Outgoing, Router
 from notifications.settings import DeliverySettings
 from tasks.settings import council_lookup
 
@@ -92,7 +92,7 @@ def alert(flow_run: str) -> list[str]:
         delivery, f"{run_id}-{state.lower()}", f"Oversight: the night for {name} {what}", text
     ):
         try:
-            delivered.append(channel_for(delivery, message).send(message))
+            delivered.append(Router(delivery).send(message))
         except (DeliveryFailed, OSError) as error:
             logger.error("alert to %s failed: %s", message.recipient_id, error)
     if not delivered:

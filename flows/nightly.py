@@ -12,6 +12,7 @@ from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
 from notifications.channels import Outgoing
+from notifications.delivery import DeliveryReport
 from tasks.council import (
     evaluate_council,
     load_council,
@@ -30,10 +31,22 @@ class NightlySummary:
     dry_run: bool
     findings: dict[str, int]
     messages: list[Outgoing]
+    working_day: bool = True
     queued: int = 0
-    sent: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
     pruned: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sent(self) -> list[str]:
+        return self.delivery.sent
+
+    @property
+    def failed(self) -> dict[str, str]:
+        return self.delivery.failed
+
+    @property
+    def undelivered(self) -> bool:
+        return bool(self.delivery.failed or self.delivery.given_up or self.delivery.error)
 
 
 class UndeliveredMessages(Exception):
@@ -42,7 +55,12 @@ class UndeliveredMessages(Exception):
 
     def __init__(self, summary: NightlySummary) -> None:
         super().__init__(
-            f"{len(summary.failed)} message(s) could not be delivered; the next run retries them"
+            f"{len(summary.failed) + len(summary.delivery.given_up)} message(s) could not be delivered"
+            + (
+                f" ({summary.delivery.error})"
+                if summary.delivery.error
+                else "; the next run tries the failed ones again"
+            )
         )
         self.summary = summary
 
@@ -68,23 +86,24 @@ def nightly(
     # quote(): large plain data goes to tasks as it is, not walked by Prefect for futures
     snapshot = load_council(url, as_of)
     findings = evaluate_council(quote(snapshot), policy, as_of)
-    messages = compose_reminders(url, quote(snapshot), quote(findings), as_of, policy, delivery)
+    tonight = compose_reminders(url, quote(snapshot), quote(findings), as_of, policy, delivery)
     summary = NightlySummary(
         as_of=as_of,
         policy=policy,
         dry_run=dry_run,
         findings=dict(Counter(f.kind.value for f in findings)),
-        messages=messages,
+        messages=tonight.messages,
+        working_day=tonight.working_day,
     )
     if dry_run:
         return summary
     record_findings(url, as_of, policy, quote(findings))
-    summary.queued = queue_reminders(url, as_of, quote(messages))
-    report = deliver_reminders(url, delivery)
-    summary.sent, summary.failed = report.sent, report.failed
+    summary.queued = queue_reminders(url, as_of, quote(tonight.messages))
+    summary.delivery = report = deliver_reminders(url, delivery, as_of)
     summary.pruned = prune_history(url, as_of, settings.retention)
-    publish_summary(settings.label, as_of, policy, summary.findings, len(report.sent), len(report.failed))
-    if summary.failed:
+    undelivered = len(report.failed) + len(report.given_up)
+    publish_summary(settings.label, as_of, policy, summary.findings, len(report.sent), undelivered)
+    if summary.undelivered:
         error = UndeliveredMessages(summary)
         return Failed(message=str(error), data=error)
     return summary

@@ -119,7 +119,12 @@ class FindingRow(Base):
 
 class MessageRow(Base):
     """The outbox: every message is recorded before it is sent, under a key that makes a rerun
-    of the same night find it rather than send it again."""
+    of the same night find it rather than send it again.
+
+    `status` is `queued`, `sending` (claimed by the run `claimed_by` until `claimed_until`, in
+    seconds since the epoch), `sent`, `failed` (tried again the same night), `superseded` (a
+    later night's digest carries its items again) or `given_up`. Its `notices` are recorded as
+    told only when it is sent."""
 
     __tablename__ = "messages"
 
@@ -137,6 +142,9 @@ class MessageRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[float | None]
+    notices: Mapped[str] = mapped_column(Text, default="")  # "finding key\tstage" lines
 
 
 class NoticeRow(Base):

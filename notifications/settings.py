@@ -11,6 +11,10 @@ its Secret block, then the installation-wide `OVERSIGHT_X`):
 | `OVERSIGHT_OUTBOX` | the folder messages are written to when no channel is configured (default `./outbox`) |
 | `OVERSIGHT_DELIVERY_WORKERS` | how many messages are sent at once (default 4) |
 | `OVERSIGHT_RETRIES`, `OVERSIGHT_RETRY_BACKOFF` | attempts per message (default 3) and the first wait in seconds (default 2, doubling) |
+| `OVERSIGHT_SEND_DEADLINE` | seconds one attempt at one message may take, connecting included (default 30) |
+| `OVERSIGHT_RUN_DEADLINE` | seconds delivery may run before it leaves the rest for the next run (default 1800) |
+| `OVERSIGHT_DATABASE_WAIT` | seconds a locked or unreachable database is waited for during delivery (default 60) |
+| `OVERSIGHT_GIVE_UP_AFTER_NIGHTS` | a recipient whose messages fail this many nights running is given up and reported (default 3) |
 | `OVERSIGHT_OPERATORS` | who is told when a night fails: email addresses and configured Teams tags, comma-separated |
 
 Secrets live in these variables or in the config file they point to, never in the repository.
@@ -37,6 +41,17 @@ class DeliverySettings:
     retries: int = 3
     backoff_seconds: float = 2.0
     operators: tuple[str, ...] = ()
+    send_deadline_seconds: float = 30.0
+    run_deadline_seconds: float = 1800.0
+    database_wait_seconds: float = 60.0
+    give_up_after_nights: int = 3
+
+    @property
+    def lease_seconds(self) -> float:
+        """How long a claim on a message holds: longer than any one send can take, with its
+        retries and their waits, so a live run's claim never lapses under it."""
+        waits = sum(self.backoff_seconds * 2**attempt for attempt in range(self.retries - 1))
+        return self.retries * self.send_deadline_seconds + waits + 10
 
     @classmethod
     def from_lookup(cls, settings: CouncilLookup) -> DeliverySettings:
@@ -50,6 +65,10 @@ class DeliverySettings:
             workers=int(settings.get("DELIVERY_WORKERS") or 4),
             retries=int(settings.get("RETRIES") or 3),
             backoff_seconds=float(settings.get("RETRY_BACKOFF") or 2.0),
+            send_deadline_seconds=float(settings.get("SEND_DEADLINE") or 30),
+            run_deadline_seconds=float(settings.get("RUN_DEADLINE") or 1800),
+            database_wait_seconds=float(settings.get("DATABASE_WAIT") or 60),
+            give_up_after_nights=int(settings.get("GIVE_UP_AFTER_NIGHTS") or 3),
             operators=tuple(
                 part.strip() for part in (settings.get("OPERATORS") or "").split(",") if part.strip()
             ),

@@ -3,11 +3,13 @@ standing in for a Teams Workflows endpoint. Nothing here talks to any other addr
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,16 +38,19 @@ class Mailbox:
     """What the SMTP server received, as parsed messages with their envelope recipients."""
 
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    delay_s: float = 0.0  # how long the relay takes over each message before it answers
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    mailbox = Mailbox()
+def smtp_server(delay_s: float = 0.0) -> Iterator[tuple[Mailbox, int]]:
+    mailbox = Mailbox(delay_s=delay_s)
     port = free_port()
     controller = Controller(mailbox, hostname=LOOPBACK, port=port)
     controller.start()
@@ -63,6 +68,7 @@ class TeamsEndpoint:
     statuses: list[int] = field(default_factory=list)
     received: list[dict] = field(default_factory=list)
     attempts: int = 0
+    delay_s: float = 0.0  # how long the endpoint takes before it answers (Power Automate can be slow)
 
     def url(self, workflow: str = "team1", signature: str = "sig1") -> str:
         return f"workflows://{LOOPBACK}:{self.port}/{workflow}/{signature}/?verify=no"
@@ -93,13 +99,16 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def teams_endpoint(folder: Path, statuses: list[int] | None = None) -> Iterator[TeamsEndpoint]:
-    endpoint = TeamsEndpoint(port=free_port(), statuses=list(statuses or []))
+def teams_endpoint(
+    folder: Path, statuses: list[int] | None = None, delay_s: float = 0.0
+) -> Iterator[TeamsEndpoint]:
+    endpoint = TeamsEndpoint(port=free_port(), statuses=list(statuses or []), delay_s=delay_s)
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(endpoint.delay_s)
             with lock:
                 endpoint.attempts += 1
                 status = endpoint.statuses.pop(0) if endpoint.statuses else 202

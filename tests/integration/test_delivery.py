@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from models.db import open_database
-from notifications.channels import Outgoing
-from notifications.outbox import deliver_pending, queue
+from notifications.channels import Outgoing, Router
+from notifications.delivery import deliver_pending, queue
 from notifications.settings import DeliverySettings
 from tests.loopback import smtp_server, teams_endpoint
 
@@ -56,6 +56,11 @@ def settings(tmp_path, smtp_port: int | None = None, teams_url: str | None = Non
     )
 
 
+def deliver(engine, delivery: DeliverySettings):
+    """One run's delivery of the night's messages (each call is a new run)."""
+    return deliver_pending(engine, Router(delivery), delivery, TUESDAY)
+
+
 @pytest.fixture
 def engine(database_url):
     return open_database(database_url)
@@ -64,7 +69,7 @@ def engine(database_url):
 def test_an_email_reaches_the_smtp_server_with_text_and_html_parts(engine, tmp_path):
     with smtp_server() as (mailbox, port):
         queue(engine, TUESDAY, [email()])
-        report = deliver_pending(engine, settings(tmp_path, smtp_port=port))
+        report = deliver(engine, settings(tmp_path, smtp_port=port))
     assert report.failed == {} and report.sent == ["email:priya@council.example"]
     [(recipients, received)] = mailbox.messages
     assert recipients == ["priya@council.example"]
@@ -76,7 +81,7 @@ def test_an_email_reaches_the_smtp_server_with_text_and_html_parts(engine, tmp_p
 def test_a_teams_message_reaches_the_workflow_as_an_adaptive_card(engine, tmp_path):
     with teams_endpoint(tmp_path) as endpoint:
         queue(engine, TUESDAY, [teams()])
-        report = deliver_pending(engine, settings(tmp_path, teams_url=endpoint.url()))
+        report = deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
     assert report.failed == {}
     [payload] = endpoint.received
     card = payload["attachments"][0]["content"]
@@ -88,19 +93,19 @@ def test_a_teams_message_reaches_the_workflow_as_an_adaptive_card(engine, tmp_pa
 def test_a_rate_limited_teams_endpoint_is_retried_with_backoff_and_gets_the_message_once(engine, tmp_path):
     with teams_endpoint(tmp_path, statuses=[429, 429]) as endpoint:
         queue(engine, TUESDAY, [teams()])
-        report = deliver_pending(engine, settings(tmp_path, teams_url=endpoint.url()))
+        report = deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
     assert report.failed == {} and endpoint.attempts == 3 and len(endpoint.received) == 1
 
 
 def test_a_failing_endpoint_is_reported_and_retried_by_the_next_run_without_doubling(engine, tmp_path):
     with teams_endpoint(tmp_path, statuses=[500, 500, 500]) as endpoint:
         queue(engine, TUESDAY, [teams(), email()])
-        first = deliver_pending(engine, settings(tmp_path, teams_url=endpoint.url()))
+        first = deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
         assert list(first.failed) == ["2026-11-24/M1/teams", "2026-11-24/S1/email"]
         assert "500" in first.failed["2026-11-24/M1/teams"]
         with smtp_server() as (mailbox, port):
-            second = deliver_pending(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
-            third = deliver_pending(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
+            second = deliver(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
+            third = deliver(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
     assert second.failed == {} and len(second.sent) == 2 and third.sent == []
     assert len(endpoint.received) == 1 and len(mailbox.messages) == 1
 
@@ -109,7 +114,7 @@ def test_an_smtp_server_that_is_down_fails_the_message_not_the_run(engine, tmp_p
     with smtp_server() as (_, port):
         pass  # the port is free again: nothing listens there
     queue(engine, TUESDAY, [email()])
-    report = deliver_pending(engine, settings(tmp_path, smtp_port=port))
+    report = deliver(engine, settings(tmp_path, smtp_port=port))
     assert list(report.failed) == ["2026-11-24/S1/email"]
 
 
@@ -125,9 +130,9 @@ def test_each_result_is_recorded_with_its_attempts_error_and_time(engine, tmp_pa
 
     with teams_endpoint(tmp_path, statuses=[500, 500, 500]) as endpoint:
         queue(engine, TUESDAY, [teams(), email()])
-        deliver_pending(engine, settings(tmp_path, teams_url=endpoint.url()))
+        deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
         with smtp_server() as (_, port):
-            deliver_pending(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
+            deliver(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))
     with engine.connect() as connection:
         rows = connection.execute(
             select(

@@ -34,8 +34,10 @@ def test_one_digest_per_recipient_is_written_to_the_outbox(council_url, tmp_path
     assert summary.findings["record_unsigned"] == 1
     assert len(recipients) == len(set(recipients)) == summary.queued == len(summary.sent)
     files = sorted(outbox.glob("*.eml"))
-    assert [f.name for f in files] == [f"2026-11-24_{r}_outbox.eml" for r in recipients]
-    email = message_from_bytes((outbox / "2026-11-24_S1_outbox.eml").read_bytes(), policy=policy.default)
+    assert [f.name for f in files] == sorted(m.key.replace("/", "_") + ".eml" for m in summary.messages)
+    assert sorted(f.name.split("_")[1] for f in files) == recipients
+    [priya] = outbox.glob("2026-11-24_S1_outbox_*.eml")
+    email = message_from_bytes(priya.read_bytes(), policy=policy.default)
     assert email["To"] == "priya@council.example"
     assert "record circulated 2026-11-16 is not signed" in email.get_body(("plain",)).get_content()
 
@@ -104,3 +106,20 @@ def test_the_run_leaves_a_summary_table_in_the_prefect_ui(council_url, tmp_path)
     counts = {row["finding"]: row["count"] for row in json.loads(artifact["data"])}
     assert counts["record_unsigned"] == summary.findings["record_unsigned"]
     assert counts["messages sent"] == len(summary.sent)
+
+
+def test_a_same_night_rerun_after_a_corrected_import_sends_the_new_item_and_then_nothing_new(
+    council_url, engine, tmp_path
+):
+    first = nightly(as_of=TUESDAY)
+    header = GOOD["sessions.csv"].splitlines()[0]
+    late_record = "X3,S2,M1,personal,2026-11-10,held,2026-11-10,,,2026-11-10,2026-11-10,,,false"
+    import_paths(
+        engine, [write_folder(tmp_path / "corrected", {"sessions.csv": f"{header}\n{late_record}\n"})]
+    )
+    second = nightly(as_of=TUESDAY)
+    third = nightly(as_of=TUESDAY)
+    assert first.sent and second.sent and (third.queued, third.sent) == (0, [])
+    [kofi] = [m for m in second.messages if m.recipient_id == "S2"]
+    assert "record circulated 2026-11-10 is not signed" in kofi.text
+    assert all("2026-11-16" not in m.text for m in second.messages), "what was sent before is not sent again"

@@ -105,8 +105,8 @@ def test_two_councils_deploy_run_and_report_and_a_failed_night_is_alerted(tmp_pa
         worker_log.read_text()[-4000:]
     )
     for name in COUNCILS:
-        written = {path.name for path in (tmp_path / f"{name}-outbox").glob("*.eml")}
-        assert written == {f"{TUESDAY}_{staff_id}_outbox.eml" for staff_id in expected[name]}
+        written = [path.name.split("_")[1] for path in (tmp_path / f"{name}-outbox").glob("*.eml")]
+        assert sorted(written) == sorted(expected[name])
         [summary] = summaries[name]
         assert f"# Oversight: {name}, {TUESDAY}" in summary.data
         assert f"{len(expected[name])} message(s) sent, 0 failed" in summary.data
@@ -157,4 +157,4 @@ def test_oversight_serve_keeps_one_councils_schedule_and_runs_it_in_process(tmp_
     assert states == {run: "Completed"}, (tmp_path / "serve.log").read_text()[-3000:]
     assert "oversight-alert/alert" in listed
     assert "0 6 * * 1-5" in schedule and "Europe/London" in schedule
-    assert {path.name for path in outbox.glob("*.eml")} == {f"{TUESDAY}_{s}_outbox.eml" for s in expected}
+    assert sorted(path.name.split("_")[1] for path in outbox.glob("*.eml")) == sorted(expected)

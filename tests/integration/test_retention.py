@@ -8,36 +8,43 @@ from models.policy.findings import Finding, Kind, Stage
 from models.retention import Retention, prune
 from models.store import save_findings
 from models.tables import FindingRow, MessageRow, NoticeRow
-from notifications.channels import Outgoing
-from notifications.outbox import queue
+from notifications.channels import Outgoing, Router
+from notifications.delivery import deliver_pending, message_key, queue
+from notifications.settings import DeliverySettings
 
 TODAY = date(2026, 11, 24)
 RETENTION = Retention(findings_days=90, message_bodies_days=30, messages_days=365, notices_days=90)
 RECENT, LAST_MONTH, LAST_YEAR = (TODAY - timedelta(days=n) for n in (10, 40, 400))
 
 
-def _night(engine, day: date, status: str) -> None:
+def _night(engine, folder, day: date, status: str) -> None:
+    """A night's findings and one message, delivered to the outbox folder when `status` is sent."""
     finding = Finding(Kind.RECORD_UNSIGNED, "S1", day, Stage.CHASE, "record not signed", "rule")
     save_findings(engine, day, "default", [finding])
+    notices = ((f"k{day}", "chase"),)
     message = Outgoing(
-        f"{day}/S1/email",
+        message_key(day, "S1", "outbox", notices),
         "S1",
-        "email",
+        "outbox",
         "s1@council.example",
         "Please sign",
         "body",
         "<p>body</p>",
-        ((f"k{day}", "chase"),),
+        notices,
     )
     queue(engine, day, [message])
-    with engine.begin() as connection:
-        connection.execute(update(MessageRow).where(MessageRow.as_of == day).values(status=status))
+    if status == "sent":
+        delivery = DeliverySettings(outbox=folder)
+        assert deliver_pending(engine, Router(delivery), delivery, day).sent
+    else:
+        with engine.begin() as connection:
+            connection.execute(update(MessageRow).where(MessageRow.as_of == day).values(status=status))
 
 
-def test_old_findings_bodies_and_messages_go_and_the_audit_trail_stays(engine):
-    _night(engine, RECENT, "sent")
-    _night(engine, LAST_MONTH, "sent")
-    _night(engine, LAST_YEAR, "sent")
+def test_old_findings_bodies_and_messages_go_and_the_audit_trail_stays(engine, tmp_path):
+    _night(engine, tmp_path, RECENT, "sent")
+    _night(engine, tmp_path, LAST_MONTH, "sent")
+    _night(engine, tmp_path, LAST_YEAR, "sent")
 
     counts = prune(engine, TODAY, RETENTION)
 
@@ -62,14 +69,14 @@ def test_old_findings_bodies_and_messages_go_and_the_audit_trail_stays(engine):
     )
 
 
-def test_a_message_still_waiting_to_be_sent_keeps_its_body(engine):
-    _night(engine, LAST_MONTH, "failed")
+def test_a_message_still_waiting_to_be_sent_keeps_its_body(engine, tmp_path):
+    _night(engine, tmp_path, LAST_MONTH, "failed")
     assert prune(engine, TODAY, RETENTION)["message bodies emptied"] == 0
     with engine.connect() as connection:
         assert connection.scalar(select(MessageRow.body_text)) == "body"
 
 
-def test_pruning_twice_changes_nothing_more(engine):
-    _night(engine, LAST_YEAR, "sent")
+def test_pruning_twice_changes_nothing_more(engine, tmp_path):
+    _night(engine, tmp_path, LAST_YEAR, "sent")
     prune(engine, TODAY, RETENTION)
     assert set(prune(engine, TODAY, RETENTION).values()) == {0}

@@ -11,7 +11,11 @@ CONFIGURED = DeliverySettings(email_url="mailto://relay.example", teams_tags=fro
     ("teams", "settings", "expected"),
     [
         ("team-1", CONFIGURED, ("teams", "team-1")),  # a tag the operator configured
-        ("json://evil.example/hook", CONFIGURED, ("email", None)),  # an address stored before import checked it
+        (
+            "json://evil.example/hook",
+            CONFIGURED,
+            ("email", None),
+        ),  # an address stored before import checked it
         ("workflows://x.logic.azure.com:443/id/sig/", CONFIGURED, ("email", None)),
         ("team-2", CONFIGURED, ("email", None)),  # a tag nobody configured
         (None, CONFIGURED, ("email", None)),
