@@ -29,8 +29,7 @@ from models.db import open_database
 from notifications.channels import Router
 from notifications.delivery import deliver_pending, queue
 from notifications.settings import DeliverySettings
-from tests.faults import deliver_in_process, relay_settings
-from tests.integration.test_delivery_faults import digests
+from tests.faults import deliver_in_process, digests, relay_settings
 from tests.loopback import free_port, smtp_server, teams_endpoint
 
 NIGHT = date(2026, 11, 24)

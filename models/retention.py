@@ -44,7 +44,6 @@ class Retention:
             findings_days=days("KEEP_FINDINGS_DAYS", cls.findings_days),
             message_bodies_days=days("KEEP_MESSAGE_BODIES_DAYS", cls.message_bodies_days),
             messages_days=days("KEEP_MESSAGES_DAYS", cls.messages_days),
-            notices_days=max(days("KEEP_FINDINGS_DAYS", cls.findings_days), cls.notices_days),
         )
 
 

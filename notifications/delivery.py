@@ -167,6 +167,11 @@ class Claimant:
     def this_process(cls) -> Claimant:
         return cls(f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
 
+    def yields_to(self, status: str, claimed_by: str | None, claimed_until: float | None, now: float) -> bool:
+        """Whether another run, still alive, is sending the message (its lease running, its
+        process not known to be gone): then this run leaves it alone."""
+        return status == "sending" and (claimed_until or 0) > now and not self.is_dead(claimed_by or "")
+
     def is_dead(self, other: str) -> bool:
         host, _, rest = other.partition(":")
         pid = rest.partition(":")[0]
@@ -212,7 +217,7 @@ def deliver_pending(
                     keys,
                     pool.map(
                         lambda k: _deliver_one(
-                            engine, channel, settings, k, claimant, patient, deadline, clock
+                            engine, channel, settings, night, k, claimant, patient, deadline, clock
                         ),
                         keys,
                     ),
@@ -261,11 +266,7 @@ def _claimable(engine: Engine, night: date, claimant: Claimant, now: float) -> t
     for row in rows:
         if row.status == "failed" and row.claimed_by == claimant.name:
             continue  # this run has tried it; the next run tries again
-        if (
-            row.status == "sending"
-            and (row.claimed_until or 0) > now
-            and not claimant.is_dead(row.claimed_by or "")
-        ):
+        if claimant.yields_to(row.status, row.claimed_by, row.claimed_until, now):
             others.append(row.message_key)
         else:
             mine.append(row.message_key)
@@ -303,6 +304,7 @@ def _deliver_one(
     engine: Engine,
     channel: Channel,
     settings: DeliverySettings,
+    night: date,
     key: str,
     claimant: Claimant,
     patient: _Patience,
@@ -319,8 +321,8 @@ def _deliver_one(
         where = channel.send(message)
     except (DeliveryFailed, OSError) as error:  # OSError: the outbox folder cannot be written
         reason = str(error) if isinstance(error, DeliveryFailed) else f"{type(error).__name__}: {error}"
-        return patient(lambda: _record_failure(engine, message, claimant, reason, settings))
-    patient(lambda: _record_sent(engine, message, claimant))
+        return patient(lambda: _record_failure(engine, night, message, claimant, reason, settings))
+    patient(lambda: _record_sent(engine, night, message, claimant))
     return "sent", where
 
 
@@ -333,11 +335,7 @@ def _claim(engine: Engine, key: str, claimant: Claimant, until: float, now: floa
                 MessageRow.message_key == key
             )
         ).one()
-        free = seen.status in PENDING or (
-            seen.status == "sending"
-            and ((seen.claimed_until or 0) <= now or claimant.is_dead(seen.claimed_by or ""))
-        )
-        if not free:
+        if seen.status not in (*PENDING, "sending") or claimant.yields_to(*seen, now):
             return None
         won = connection.execute(
             update(MessageRow)
@@ -368,7 +366,7 @@ def _is(column: Any, value: object) -> Any:
     return column.is_(None) if value is None else column == value
 
 
-def _record_sent(engine: Engine, message: Outgoing, claimant: Claimant) -> None:
+def _record_sent(engine: Engine, night: date, message: Outgoing, claimant: Claimant) -> None:
     """The message and the notices it carried, in one transaction."""
     with engine.begin() as connection:
         connection.execute(
@@ -382,11 +380,10 @@ def _record_sent(engine: Engine, message: Outgoing, claimant: Claimant) -> None:
                 claimed_until=None,
             )
         )
-        _record_notices(connection, message)
+        _record_notices(connection, night, message)
 
 
-def _record_notices(connection: Any, message: Outgoing) -> None:
-    night = connection.scalar(select(MessageRow.as_of).where(MessageRow.message_key == message.key))
+def _record_notices(connection: Any, night: date, message: Outgoing) -> None:
     notices = [
         {
             "recipient_id": message.recipient_id,
@@ -412,17 +409,18 @@ def _record_notices(connection: Any, message: Outgoing) -> None:
 
 
 def _record_failure(
-    engine: Engine, message: Outgoing, claimant: Claimant, error: str, settings: DeliverySettings
+    engine: Engine,
+    night: date,
+    message: Outgoing,
+    claimant: Claimant,
+    error: str,
+    settings: DeliverySettings,
 ) -> tuple[str, str]:
     """A failed message is tried again by the next run the same night; a recipient whose
     messages have failed on `give_up_after_nights` nights running is given up (reported, and
     its items told again only at the reminder cadence, not every night)."""
+    recipient, channel = message.recipient_id, message.channel
     with engine.begin() as connection:
-        night, recipient, channel = connection.execute(
-            select(MessageRow.as_of, MessageRow.recipient_id, MessageRow.channel).where(
-                MessageRow.message_key == message.key
-            )
-        ).one()
         last_sent = connection.scalar(
             select(func.max(MessageRow.as_of)).where(
                 MessageRow.recipient_id == recipient,
@@ -452,7 +450,7 @@ def _record_failure(
             )
         )
         if give_up:
-            _record_notices(connection, message)
+            _record_notices(connection, night, message)
             return "given_up", f"failed on {failed_nights + 1} nights running, last: {error}"
     return "failed", error
 

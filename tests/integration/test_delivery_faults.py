@@ -17,34 +17,14 @@ from sqlalchemy import select
 
 from models.db import open_database
 from models.tables import MessageRow, NoticeRow
-from notifications.channels import Outgoing, Router
-from notifications.delivery import deliver_pending, message_key, queue
+from notifications.channels import Router
+from notifications.delivery import deliver_pending, queue
 from notifications.settings import DeliverySettings
-from tests.faults import deliver_in_process, relay_settings
+from tests.faults import deliver_in_process, digests, relay_settings
 from tests.loopback import smtp_server, teams_endpoint
 
 TUESDAY, WEDNESDAY, THURSDAY = date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)
 SPAWN = multiprocessing.get_context("spawn")
-
-
-def digests(night: date, count: int, channel: str = "email") -> list[Outgoing]:
-    """One digest for each of `count` people, each telling them of one finding."""
-    messages = []
-    for n in range(count):
-        told = ((f"record_unsigned:S{n}::X{n}", "chase"),)
-        messages.append(
-            Outgoing(
-                key=message_key(night, f"S{n}", channel, told),
-                recipient_id=f"S{n}",
-                channel=channel,
-                address=f"s{n}@council.example" if channel == "email" else "team-1",
-                subject="Please sign 1 supervision record",
-                text=f"Hello S{n}",
-                html=f"<p>Hello S{n}</p>",
-                notices=told,
-            )
-        )
-    return messages
 
 
 def received_by(mailbox) -> Counter[str]:
