@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from models.db import open_database
-from notifications.channels import Router
-from notifications.delivery import deliver_pending, queue
+from notifications.delivery import queue
 from notifications.settings import DeliverySettings
-from tests.faults import deliver_in_process, digests, relay_settings
+from tests.faults import deliver, deliver_in_process, digests, relay_settings
 from tests.loopback import free_port, smtp_server, teams_endpoint
 
 NIGHT = date(2026, 11, 24)
@@ -93,7 +92,7 @@ def slow_teams_202(work: Path) -> dict[str, Any]:
         config = work / "apprise.yaml"
         config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
         settings = DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}))
-        report = deliver_pending(engine, Router(settings), settings, NIGHT)
+        report = deliver(engine, settings, NIGHT)
         received = Counter(str(n) for n in range(len(endpoint.received)))
     return _row(
         "Teams answers 202 after 5 s", 19, received, time.perf_counter() - started, f"{len(report.sent)} sent"
@@ -105,7 +104,7 @@ def relay_down_then_up(work: Path) -> dict[str, Any]:
     engine = open_database(url)
     started = time.perf_counter()
     down = relay_settings(free_port())
-    first = deliver_pending(engine, Router(down), down, NIGHT)
+    first = deliver(engine, down, NIGHT)
     with smtp_server() as (mailbox, port):
         deliver_in_process(url, port, str(NIGHT))
     note = f"first run: {len(first.failed)} failed, exit status 1"

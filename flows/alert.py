@@ -15,7 +15,8 @@ from uuid import UUID
 
 from prefect import flow, get_run_logger
 
-from notifications.channels import DeliveryFailed, Outgoing, Router
+from notifications.channels import DeliveryFailed, Outgoing
+from notifications.router import Router
 from notifications.settings import DeliverySettings
 from tasks.settings import council_lookup
 
@@ -88,13 +89,14 @@ def alert(flow_run: str) -> list[str]:
     )
     logger = get_run_logger()
     delivered = []
-    for message in alert_messages(
-        delivery, f"{run_id}-{state.lower()}", f"Oversight: the night for {name} {what}", text
-    ):
-        try:
-            delivered.append(Router(delivery).send(message))
-        except (DeliveryFailed, OSError) as error:
-            logger.error("alert to %s failed: %s", message.recipient_id, error)
+    with Router(delivery) as channel:
+        for message in alert_messages(
+            delivery, f"{run_id}-{state.lower()}", f"Oversight: the night for {name} {what}", text
+        ):
+            try:
+                delivered.append(channel.send(message))
+            except (DeliveryFailed, OSError) as error:
+                logger.error("alert to %s failed: %s", message.recipient_id, error)
     if not delivered:
         raise RuntimeError(f"no operator of {name} could be told that its night {what}")
     return delivered

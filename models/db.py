@@ -40,24 +40,34 @@ def database_url() -> str:
     return os.environ.get("OVERSIGHT_DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
+def lock_wait_seconds() -> float:
+    """How long one statement waits for a lock another process holds before it fails:
+    `OVERSIGHT_DATABASE_LOCK_WAIT`, 30 s by default, the same on SQLite and PostgreSQL (where
+    without it a statement would wait for ever)."""
+    return float(os.environ.get("OVERSIGHT_DATABASE_LOCK_WAIT") or 30)
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    wait_ms = int(lock_wait_seconds() * 1000)
+    if url.startswith("postgresql"):
+        return create_engine(url, connect_args={"options": f"-c lock_timeout={wait_ms}"})
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda connection, _: _sqlite_pragmas(connection, wait_ms))
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, wait_ms: int) -> None:
     """WAL lets `oversight findings` read while an import writes; a busy timeout waits for it.
     In WAL mode `synchronous=NORMAL` is safe from corruption and makes each delivered message's
     own small commit cheap (it may lose the last commits on power loss, not on a crash)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
     cursor.close()
 
 

@@ -1,21 +1,15 @@
-"""Where messages go: the outbox folder when nothing is configured, otherwise Apprise (email
-through the council's relay, Microsoft Teams through Power Automate Workflows)."""
+"""A message on its way out, what a channel is, and the outbox folder: where messages are written
+when no relay or Teams channel is configured. The relay and Teams are in `notifications.smtp`
+and `notifications.teams`; `notifications.router` picks among them."""
 
 from __future__ import annotations
 
-import logging
+import hashlib
 import os
-import threading
-import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote
-
-import apprise
-
-from notifications.settings import DeliverySettings
 
 
 @dataclass(frozen=True)
@@ -37,7 +31,35 @@ class Outgoing:
 
 
 class DeliveryFailed(Exception):
-    """A channel refused or could not take a message."""
+    """A channel refused or could not take a message.
+
+    `retry`: whether trying again may help (a busy relay, a 429, a dropped connection) or not
+    (an address the relay refuses, a Teams signature it rejects). `after`: how long the other
+    side asked us to wait. `in_doubt`: the whole message was handed over and no answer came, so
+    it may have arrived; it is not sent again in this run."""
+
+    def __init__(
+        self, reason: str, *, retry: bool = True, after: float | None = None, in_doubt: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.retry = retry
+        self.after = after
+        self.in_doubt = in_doubt
+
+
+def as_email(message: Outgoing, sender: str) -> EmailMessage:
+    """The message as an email with text and HTML parts. Its Message-ID comes from its key, so a
+    relay or mail client that sees the same message twice can tell it is one message."""
+    email = EmailMessage()
+    email["To"] = message.address
+    email["From"] = sender
+    email["Subject"] = message.subject
+    domain = sender.rpartition("@")[2].rstrip(">") or "localhost"
+    email["Message-ID"] = f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@{domain}>"
+    email["X-Oversight-Key"] = message.key
+    email.set_content(message.text)
+    email.add_alternative(message.html, subtype="html")
+    return email
 
 
 class Channel(Protocol):
@@ -54,13 +76,7 @@ class OutboxFolder:
         self.folder = folder
 
     def send(self, message: Outgoing) -> str:
-        email = EmailMessage()
-        email["To"] = message.address
-        email["From"] = "Oversight <oversight@localhost>"
-        email["Subject"] = message.subject
-        email["X-Oversight-Key"] = message.key
-        email.set_content(message.text)
-        email.add_alternative(message.html, subtype="html")
+        email = as_email(message, "Oversight <oversight@localhost>")
         self.folder.mkdir(parents=True, exist_ok=True)
         if self.folder.is_symlink():
             raise DeliveryFailed(
@@ -71,98 +87,3 @@ class OutboxFolder:
         with os.fdopen(descriptor, "wb") as file:
             file.write(bytes(email))
         return str(path)
-
-
-class AppriseChannel:
-    """Email and Teams through Apprise; each send is retried with backoff (a 429 or a 5xx from
-    Teams, a relay that is down), then reported with what Apprise logged for that send."""
-
-    def __init__(self, settings: DeliverySettings) -> None:
-        self.settings = settings
-
-    def send(self, message: Outgoing) -> str:
-        if message.channel == "email" and not self.settings.email_url:
-            raise DeliveryFailed("no OVERSIGHT_EMAIL_URL is configured")
-        error = "no detail"
-        for attempt in range(self.settings.retries):
-            if attempt:
-                time.sleep(self.settings.backoff_seconds * 2 ** (attempt - 1))
-            with _ThisThreadsLog() as log:
-                if self._notify(message):
-                    return f"{message.channel}:{message.address if message.channel == 'email' else 'tag ' + message.address}"
-                error = log.last() or error
-        raise DeliveryFailed(f"{self.settings.retries} attempt(s) failed: {error}")
-
-    def _notify(self, message: Outgoing) -> bool:
-        notifier = apprise.Apprise()
-        if message.channel == "email":
-            url = self.settings.email_url or ""
-            separator = "&" if "?" in url else "?"
-            notifier.add(f"{url}{separator}to={quote(message.address, safe='@')}")
-            self._bound(notifier)
-            return bool(
-                notifier.notify(
-                    title=message.subject, body=message.html, body_format=apprise.NotifyFormat.HTML
-                )
-            )
-        if "://" in message.address:  # the managers' channel, which configuration may give as a URL
-            notifier.add(message.address)
-            tag = None
-        else:
-            config = apprise.AppriseConfig()
-            config.add(self.settings.apprise_config or "")
-            notifier.add(config)
-            tag = message.address
-        self._bound(notifier)
-        result = notifier.notify(
-            title=message.subject, body=message.text, body_format=apprise.NotifyFormat.MARKDOWN, tag=tag
-        )
-        if result is None:
-            raise DeliveryFailed(f"no Teams channel is tagged {message.address!r}")
-        return bool(result)
-
-    def _bound(self, notifier: apprise.Apprise) -> None:
-        """Every attempt within the send deadline for connecting; a Teams endpoint may take that
-        long to answer (Power Automate answers 202 slowly), so a slow success is not re-posted."""
-        deadline = self.settings.send_deadline_seconds
-        for server in notifier.find(match_always=True):
-            server.socket_connect_timeout = min(server.socket_connect_timeout, deadline)
-            server.socket_read_timeout = max(server.socket_read_timeout, deadline)
-
-
-class _ThisThreadsLog(logging.Handler):
-    """What Apprise logs at WARNING or above from this thread only: sends run in parallel, and
-    Apprise's own `LogCapture` is process-wide, which gave one message another's failure."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.thread = threading.get_ident()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
-            self.lines.append(record.getMessage())
-
-    def last(self) -> str | None:
-        return self.lines[-1] if self.lines else None
-
-    def __enter__(self) -> _ThisThreadsLog:
-        logger = logging.getLogger("apprise")
-        if logger.getEffectiveLevel() > logging.WARNING:
-            logger.setLevel(logging.WARNING)
-        logger.addHandler(self)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        logging.getLogger("apprise").removeHandler(self)
-
-
-class Router:
-    """The channel for each message: the outbox folder, or Apprise for email and Teams."""
-
-    def __init__(self, settings: DeliverySettings) -> None:
-        self.folder = OutboxFolder(settings.outbox)
-        self.apprise = AppriseChannel(settings)
-
-    def send(self, message: Outgoing) -> str:
-        return (self.folder if message.channel == "outbox" else self.apprise).send(message)

@@ -5,13 +5,14 @@ its Secret block, then the installation-wide `OVERSIGHT_X`):
 
 | variable | meaning |
 |---|---|
-| `OVERSIGHT_EMAIL_URL` | Apprise mail URL of the council's relay, without `to=`: `mailtos://user:pass@relay:587?from=oversight@council.gov.uk` |
+| `OVERSIGHT_EMAIL_URL` | an Apprise mail URL of the council's relay, without `to=`: `mailtos://user:pass@relay:587?from=oversight@council.gov.uk` |
 | `OVERSIGHT_APPRISE_CONFIG` | an Apprise config file whose tags name Teams Workflows URLs; `staff.csv`'s `teams` column names a tag |
 | `OVERSIGHT_TEAMS_MANAGERS` | the tag (in that file) or URL of the managers' channel, where escalations are also posted |
 | `OVERSIGHT_OUTBOX` | the folder messages are written to when no channel is configured (default `./outbox`) |
 | `OVERSIGHT_DELIVERY_WORKERS` | how many messages are sent at once (default 4) |
 | `OVERSIGHT_RETRIES`, `OVERSIGHT_RETRY_BACKOFF` | attempts per message (default 3) and the first wait in seconds (default 2, doubling) |
 | `OVERSIGHT_SEND_DEADLINE` | seconds one attempt at one message may take, connecting included (default 30) |
+| `OVERSIGHT_LONGEST_WAIT` | the longest wait between attempts, a `Retry-After` included, before a message is left for the next run (default 60) |
 | `OVERSIGHT_RUN_DEADLINE` | seconds delivery may run before it leaves the rest for the next run (default 1800) |
 | `OVERSIGHT_DATABASE_WAIT` | seconds a locked or unreachable database is waited for during delivery (default 60) |
 | `OVERSIGHT_GIVE_UP_AFTER_NIGHTS` | a recipient whose messages fail this many nights running is given up and reported (default 3) |
@@ -45,13 +46,13 @@ class DeliverySettings:
     run_deadline_seconds: float = 1800.0
     database_wait_seconds: float = 60.0
     give_up_after_nights: int = 3
+    longest_wait_seconds: float = 60.0
 
     @property
     def lease_seconds(self) -> float:
         """How long a claim on a message holds: longer than any one send can take, with its
         retries and their waits, so a live run's claim never lapses under it."""
-        waits = sum(self.backoff_seconds * 2**attempt for attempt in range(self.retries - 1))
-        return self.retries * self.send_deadline_seconds + waits + 10
+        return self.retries * self.send_deadline_seconds + (self.retries - 1) * self.longest_wait_seconds + 10
 
     @classmethod
     def from_lookup(cls, settings: CouncilLookup) -> DeliverySettings:
@@ -69,6 +70,7 @@ class DeliverySettings:
             run_deadline_seconds=float(settings.get("RUN_DEADLINE") or 1800),
             database_wait_seconds=float(settings.get("DATABASE_WAIT") or 60),
             give_up_after_nights=int(settings.get("GIVE_UP_AFTER_NIGHTS") or 3),
+            longest_wait_seconds=float(settings.get("LONGEST_WAIT") or 60),
             operators=tuple(
                 part.strip() for part in (settings.get("OPERATORS") or "").split(",") if part.strip()
             ),

@@ -14,8 +14,9 @@ from models.policy.facts import Snapshot
 from models.policy.findings import Finding
 from models.policy.policy import load_policy
 from notifications.cadence import due_notices
-from notifications.channels import Outgoing, Router
+from notifications.channels import Outgoing
 from notifications.delivery import DeliveryReport, compose, deliver_pending, notice_history, queue
+from notifications.router import Router
 from notifications.settings import DeliverySettings
 
 
@@ -51,4 +52,5 @@ def queue_reminders(database_url: str, as_of: date, messages: list[Outgoing]) ->
 
 @task(cache_policy=NO_CACHE)
 def deliver_reminders(database_url: str, delivery: DeliverySettings, as_of: date) -> DeliveryReport:
-    return deliver_pending(open_database(database_url), Router(delivery), delivery, as_of)
+    with Router(delivery) as channel:
+        return deliver_pending(open_database(database_url), channel, delivery, as_of)

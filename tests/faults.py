@@ -3,29 +3,78 @@ delivery in a process of its own (to start two at once, or to kill one)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
-from models.db import open_database
-from notifications.channels import Outgoing, Router
-from notifications.delivery import deliver_pending, message_key
+from sqlalchemy import Engine
+
+from models.db import make_engine, open_database
+from notifications.channels import Outgoing
+from notifications.delivery import DeliveryReport, deliver_pending, message_key
+from notifications.router import Router
 from notifications.settings import DeliverySettings
 
 
-def relay_settings(port: int, workers: int = 2) -> DeliverySettings:
-    return DeliverySettings(
+def relay_settings(port: int, workers: int = 2, **overrides: Any) -> DeliverySettings:
+    settings = DeliverySettings(
         email_url=f"mailto://127.0.0.1:{port}?from=oversight@council.example",
         workers=workers,
         retries=1,
         backoff_seconds=0.1,
         send_deadline_seconds=10,
     )
+    return replace(settings, **overrides)
 
 
-def deliver_in_process(database_url: str, port: int, night: str) -> int:
-    """One run delivering the night's messages; returns how many it sent."""
+def deliver(engine: Engine, settings: DeliverySettings, night: date) -> DeliveryReport:
+    """One run's delivery of the night's messages, its connections closed at the end."""
+    with Router(settings) as channel:
+        return deliver_pending(engine, channel, settings, night)
+
+
+def deliver_in_process(
+    database_url: str, port: int, night: str, lock_wait: float | None = None, **overrides: Any
+) -> int:
+    """One run delivering the night's messages; returns how many it sent. `lock_wait` is the
+    seconds one statement waits for a lock (`OVERSIGHT_DATABASE_LOCK_WAIT`)."""
+    if lock_wait is not None:
+        os.environ["OVERSIGHT_DATABASE_LOCK_WAIT"] = str(lock_wait)
     engine = open_database(database_url)
-    settings = relay_settings(port)
-    return len(deliver_pending(engine, Router(settings), settings, date.fromisoformat(night)).sent)
+    return len(deliver(engine, relay_settings(port, **overrides), date.fromisoformat(night)).sent)
+
+
+def deliver_reporting_error(
+    database_url: str, port: int, night: str, lock_wait: float, wait: float
+) -> tuple[int, str | None]:
+    """A run whose database may be locked: how many it sent, and the error it reported."""
+    os.environ["OVERSIGHT_DATABASE_LOCK_WAIT"] = str(lock_wait)
+    settings = relay_settings(port, database_wait_seconds=wait)
+    report = deliver(open_database(database_url), settings, date.fromisoformat(night))
+    return len(report.sent), report.error
+
+
+@contextmanager
+def database_locked(database_url: str) -> Iterator[None]:
+    """Another process's hold on the messages table: SQLite's whole-database write lock, or an
+    ACCESS EXCLUSIVE lock on PostgreSQL (which stops readers too)."""
+    engine = make_engine(database_url)
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    if engine.dialect.name == "sqlite":
+        raw.driver_connection.isolation_level = None  # type: ignore[union-attr]
+        cursor.execute("BEGIN EXCLUSIVE")
+    else:
+        cursor.execute("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        raw.rollback()
+        raw.close()
+        engine.dispose()
 
 
 def digests(night: date, count: int, channel: str = "email") -> list[Outgoing]:

@@ -35,22 +35,41 @@ def free_port() -> int:
 
 @dataclass
 class Mailbox:
-    """What the SMTP server received, as parsed messages with their envelope recipients."""
+    """What the SMTP server received, as parsed messages with their envelope recipients, and over
+    how many connections. It can misbehave: refuse every Nth message with a reply such as
+    `421 4.7.0 Try again later` or `451 4.3.0 ...`, or refuse given recipients with a 550."""
 
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     delay_s: float = 0.0  # how long the relay takes over each message before it answers
+    refuse_every: int = 0
+    refusal: str = "451 4.3.0 Temporary failure, try again later"
+    unknown: frozenset[str] = frozenset()  # addresses refused with 550
+    connections: set[tuple[str, int]] = field(default_factory=set)
+    data_commands: int = 0
+    rcpt_commands: int = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        self.rcpt_commands += 1
+        if address in self.unknown:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.connections.add(session.peer)
+        self.data_commands += 1
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
+        if self.refuse_every and self.data_commands % self.refuse_every == 0:
+            return self.refusal
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
 
 
 @contextmanager
-def smtp_server(delay_s: float = 0.0) -> Iterator[tuple[Mailbox, int]]:
-    mailbox = Mailbox(delay_s=delay_s)
+def smtp_server(delay_s: float = 0.0, **misbehaviour: object) -> Iterator[tuple[Mailbox, int]]:
+    mailbox = Mailbox(delay_s=delay_s, **misbehaviour)  # type: ignore[arg-type]
     port = free_port()
     controller = Controller(mailbox, hostname=LOOPBACK, port=port)
     controller.start()
@@ -60,15 +79,62 @@ def smtp_server(delay_s: float = 0.0) -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
+@contextmanager
+def broken_relay(behaviour: str) -> Iterator[int]:
+    """A relay that accepts connections and then misbehaves: `silent` never says a word;
+    `trickle` greets, then answers every command with a reply line that never ends, one byte
+    every half second. Yields its port; every connection is cut on the way out."""
+    listener = socket.create_server((LOOPBACK, 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve(connection: socket.socket) -> None:
+        try:
+            if behaviour == "trickle":
+                connection.sendall(b"220 relay.example ESMTP\r\n")
+                connection.recv(1024)
+                connection.sendall(b"250-")
+                while not stop.wait(0.5):
+                    connection.sendall(b"x")
+            else:
+                stop.wait()
+        except OSError:
+            pass
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            held.append(connection)
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield port
+    finally:
+        stop.set()
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting in accept()
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
 @dataclass
 class TeamsEndpoint:
-    """Records each POSTed JSON body; answers with the queued statuses, then 202."""
+    """Records each POSTed JSON body and when each attempt arrived and was answered; answers with
+    the queued statuses (a 429 with `retry_after` as its `Retry-After`), then 202."""
 
     port: int
     statuses: list[int] = field(default_factory=list)
     received: list[dict] = field(default_factory=list)
     attempts: int = 0
     delay_s: float = 0.0  # how long the endpoint takes before it answers (Power Automate can be slow)
+    retry_after: str | None = None
+    arrivals: list[float] = field(default_factory=list)
+    answers: list[tuple[float, int]] = field(default_factory=list)
 
     def url(self, workflow: str = "team1", signature: str = "sig1") -> str:
         return f"workflows://{LOOPBACK}:{self.port}/{workflow}/{signature}/?verify=no"
@@ -100,21 +166,29 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
 @contextmanager
 def teams_endpoint(
-    folder: Path, statuses: list[int] | None = None, delay_s: float = 0.0
+    folder: Path, statuses: list[int] | None = None, delay_s: float = 0.0, retry_after: str | None = None
 ) -> Iterator[TeamsEndpoint]:
-    endpoint = TeamsEndpoint(port=free_port(), statuses=list(statuses or []), delay_s=delay_s)
+    endpoint = TeamsEndpoint(
+        port=free_port(), statuses=list(statuses or []), delay_s=delay_s, retry_after=retry_after
+    )
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with lock:
+                endpoint.arrivals.append(time.monotonic())
             time.sleep(endpoint.delay_s)
             with lock:
                 endpoint.attempts += 1
                 status = endpoint.statuses.pop(0) if endpoint.statuses else 202
                 if status < 300:
                     endpoint.received.append(json.loads(body))
+                endpoint.answers.append((time.monotonic(), status))
             self.send_response(status)
+            if status == 429 and endpoint.retry_after:
+                self.send_header("Retry-After", endpoint.retry_after)
+            self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *args: object) -> None:

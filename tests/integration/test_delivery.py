@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from models.db import open_database
-from notifications.channels import Outgoing, Router
-from notifications.delivery import deliver_pending, queue
+from notifications.channels import Outgoing
+from notifications.delivery import queue
 from notifications.settings import DeliverySettings
+from tests.faults import deliver as one_run
 from tests.loopback import smtp_server, teams_endpoint
 
 TUESDAY = date(2026, 11, 24)
@@ -58,7 +59,7 @@ def settings(tmp_path, smtp_port: int | None = None, teams_url: str | None = Non
 
 def deliver(engine, delivery: DeliverySettings):
     """One run's delivery of the night's messages (each call is a new run)."""
-    return deliver_pending(engine, Router(delivery), delivery, TUESDAY)
+    return one_run(engine, delivery, TUESDAY)
 
 
 @pytest.fixture

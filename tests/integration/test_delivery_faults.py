@@ -17,11 +17,17 @@ from sqlalchemy import select
 
 from models.db import open_database
 from models.tables import MessageRow, NoticeRow
-from notifications.channels import Router
-from notifications.delivery import deliver_pending, queue
+from notifications.delivery import queue
 from notifications.settings import DeliverySettings
-from tests.faults import deliver_in_process, digests, relay_settings
-from tests.loopback import smtp_server, teams_endpoint
+from tests.faults import (
+    database_locked,
+    deliver,
+    deliver_in_process,
+    deliver_reporting_error,
+    digests,
+    relay_settings,
+)
+from tests.loopback import broken_relay, smtp_server, teams_endpoint
 
 TUESDAY, WEDNESDAY, THURSDAY = date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)
 SPAWN = multiprocessing.get_context("spawn")
@@ -70,7 +76,7 @@ def test_a_slow_teams_endpoint_that_answers_202_gets_each_post_once(engine, tmp_
         config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
         settings = DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), workers=4)
         queue(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
-        report = deliver_pending(engine, Router(settings), settings, TUESDAY)
+        report = deliver(engine, settings, TUESDAY)
     assert (len(report.sent), report.failed, endpoint.attempts, len(endpoint.received)) == (4, {}, 4, 4)
 
 
@@ -79,12 +85,12 @@ def test_an_earlier_nights_unsent_digest_is_never_sent_stale_its_items_come_in_t
         pass  # the relay is down on Tuesday night
     queue(engine, TUESDAY, digests(TUESDAY, 1))
     down = relay_settings(port)
-    tuesday = deliver_pending(engine, Router(down), down, TUESDAY)
+    tuesday = deliver(engine, down, TUESDAY)
     with engine.connect() as connection:
         told = connection.scalar(select(NoticeRow.finding_key))
     with smtp_server() as (mailbox, port):
         up = relay_settings(port)
-        wednesday = deliver_pending(engine, Router(up), up, WEDNESDAY)
+        wednesday = deliver(engine, up, WEDNESDAY)
     assert list(tuesday.failed) and told is None, "an unsent message's items are not recorded as told"
     assert (wednesday.superseded, wednesday.sent, mailbox.messages) == (1, [], [])
 
@@ -96,10 +102,115 @@ def test_a_recipient_who_cannot_be_reached_is_given_up_after_three_nights_and_re
     reports = []
     for night in (TUESDAY, WEDNESDAY, THURSDAY):
         queue(engine, night, digests(night, 1))
-        reports.append(deliver_pending(engine, Router(down), down, night))
+        reports.append(deliver(engine, down, night))
     assert [bool(r.failed) for r in reports] == [True, True, False]
     [(key, why)] = reports[-1].given_up.items()
     assert key.startswith("2026-11-26/S0/email/") and why.startswith("failed on 3 nights running")
     with engine.connect() as connection:
         statuses = connection.scalars(select(MessageRow.status).order_by(MessageRow.as_of)).all()
     assert statuses == ["superseded", "superseded", "given_up"]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "421 4.7.0 Too many messages on this connection, closing",
+        "451 4.3.0 Temporary failure, try again later",
+    ],
+)
+def test_a_relay_that_turns_away_every_fifth_message_for_now_gets_each_once(engine, refusal):
+    queue(engine, TUESDAY, digests(TUESDAY, 12))
+    with smtp_server(refuse_every=5, refusal=refusal) as (mailbox, port):
+        report = deliver(engine, relay_settings(port, retries=3, backoff_seconds=0.05), TUESDAY)
+    received = received_by(mailbox)
+    assert (len(report.sent), report.failed, len(received), max(received.values())) == (12, {}, 12, 1)
+
+
+def test_an_address_the_relay_refuses_outright_is_not_asked_for_again_in_the_run(engine):
+    queue(engine, TUESDAY, digests(TUESDAY, 3))
+    with smtp_server(unknown=frozenset({"s1@council.example"})) as (mailbox, port):
+        report = deliver(engine, relay_settings(port, retries=3, backoff_seconds=0.05), TUESDAY)
+    [(key, why)] = report.failed.items()
+    assert key.startswith("2026-11-24/S1/") and "550" in why
+    assert mailbox.rcpt_commands == 3 and len(report.sent) == 2
+
+
+def test_a_nights_messages_share_a_connection_per_sending_thread(engine):
+    queue(engine, TUESDAY, digests(TUESDAY, 10))
+    with smtp_server() as (mailbox, port):
+        report = deliver(engine, relay_settings(port, workers=2), TUESDAY)
+    assert len(report.sent) == 10 and len(mailbox.connections) <= 2
+
+
+@pytest.mark.parametrize("behaviour", ["silent", "trickle"])
+def test_a_relay_that_never_finishes_an_answer_ends_the_run_then_a_rerun_sends_everything_once(
+    engine, behaviour
+):
+    queue(engine, TUESDAY, digests(TUESDAY, 12))
+    settings = {"retries": 3, "backoff_seconds": 0.05, "send_deadline_seconds": 1}
+    started = time.monotonic()
+    with broken_relay(behaviour) as port:
+        first = deliver(engine, relay_settings(port, **settings), TUESDAY)
+    took = time.monotonic() - started
+    assert (first.sent, len(first.failed)) == ([], 12)
+    assert "did not" in " ".join(first.failed.values())
+    assert took < 30, f"the run took {took:.0f} s: it must end soon after the relay stops answering"
+    with smtp_server() as (mailbox, port):
+        deliver(engine, relay_settings(port, **settings), TUESDAY)
+    received = received_by(mailbox)
+    assert (len(received), max(received.values())) == (12, 1)
+
+
+def test_teams_asking_to_wait_is_honoured_by_every_post_to_it(engine, tmp_path):
+    with teams_endpoint(tmp_path, statuses=[429], retry_after="2") as endpoint:
+        settings = teams_settings(tmp_path, endpoint, workers=2, retries=3, backoff_seconds=0.05)
+        queue(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
+        report = deliver(engine, settings, TUESDAY)
+    [(asked_at, _)] = [answer for answer in endpoint.answers if answer[1] == 429]
+    too_soon = [t for t in endpoint.arrivals if asked_at + 0.2 < t < asked_at + 1.8]
+    assert (len(report.sent), report.failed, len(endpoint.received), too_soon) == (4, {}, 4, [])
+
+
+def test_teams_asking_to_wait_longer_than_the_run_allows_leaves_the_post_for_the_next_run(engine, tmp_path):
+    with teams_endpoint(tmp_path, statuses=[429], retry_after="3600") as endpoint:
+        settings = teams_settings(tmp_path, endpoint, workers=1, retries=3, backoff_seconds=0.05)
+        queue(engine, TUESDAY, digests(TUESDAY, 1, channel="teams"))
+        report = deliver(engine, settings, TUESDAY)
+    [why] = report.failed.values()
+    assert "asked to wait 3600 s" in why and endpoint.attempts == 1
+
+
+def test_a_database_locked_mid_delivery_is_waited_for_then_reported_and_a_rerun_loses_nothing(
+    engine, database_url
+):
+    queue(engine, TUESDAY, digests(TUESDAY, 8))
+    with smtp_server(delay_s=0.3) as (mailbox, port), SPAWN.Pool(1) as pool:
+        run = pool.apply_async(deliver_reporting_error, (database_url, port, str(TUESDAY), 0.5, 1.0))
+        deadline = time.monotonic() + 60
+        while len(mailbox.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with database_locked(database_url):
+            sent, error = run.get(timeout=60)
+        pool.close()
+        pool.join()  # the run's process is gone, so the rerun takes over its claims at once
+        deliver_in_process(database_url, port, str(TUESDAY))
+    received = received_by(mailbox)
+    assert sent < 8 and error and error.startswith("the database was unavailable for more than 1 s")
+    assert len(received) == 8, "lost"
+    assert sum(received.values()) - 8 <= relay_settings(0).workers, "more doubled than were in flight"
+
+
+def test_a_database_locked_briefly_is_waited_for_and_the_run_completes(engine, database_url):
+    queue(engine, TUESDAY, digests(TUESDAY, 4))
+    with smtp_server() as (mailbox, port), SPAWN.Pool(1) as pool:
+        with database_locked(database_url):
+            run = pool.apply_async(deliver_reporting_error, (database_url, port, str(TUESDAY), 0.5, 30.0))
+            time.sleep(2)
+        sent, error = run.get(timeout=60)
+    assert (sent, error, len(received_by(mailbox))) == (4, None, 4)
+
+
+def teams_settings(tmp_path, endpoint, **overrides) -> DeliverySettings:
+    config = tmp_path / "apprise.yaml"
+    config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
+    return DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), **overrides)

@@ -8,9 +8,10 @@ from models.policy.findings import Finding, Kind, Stage
 from models.retention import Retention, prune
 from models.store import save_findings
 from models.tables import FindingRow, MessageRow, NoticeRow
-from notifications.channels import Outgoing, Router
-from notifications.delivery import deliver_pending, message_key, queue
+from notifications.channels import Outgoing
+from notifications.delivery import message_key, queue
 from notifications.settings import DeliverySettings
+from tests.faults import deliver
 
 TODAY = date(2026, 11, 24)
 RETENTION = Retention(findings_days=90, message_bodies_days=30, messages_days=365, notices_days=90)
@@ -35,7 +36,7 @@ def _night(engine, folder, day: date, status: str) -> None:
     queue(engine, day, [message])
     if status == "sent":
         delivery = DeliverySettings(outbox=folder)
-        assert deliver_pending(engine, Router(delivery), delivery, day).sent
+        assert deliver(engine, delivery, day).sent
     else:
         with engine.begin() as connection:
             connection.execute(update(MessageRow).where(MessageRow.as_of == day).values(status=status))
