@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from models.db import open_database
-from notifications.delivery import queue
+from models.messages import store
 from notifications.settings import DeliverySettings
 from tests.faults import deliver, deliver_in_process, digests, relay_settings
 from tests.loopback import free_port, smtp_server, teams_endpoint
@@ -86,7 +86,7 @@ def killed_after(count: int) -> Callable[[Path], dict[str, Any]]:
 
 def slow_teams_202(work: Path) -> dict[str, Any]:
     engine = open_database(f"sqlite:///{work / 'oversight.db'}")
-    queue(engine, NIGHT, digests(NIGHT, 19, channel="teams"))
+    store(engine, NIGHT, digests(NIGHT, 19, channel="teams"))
     started = time.perf_counter()
     with teams_endpoint(work, delay_s=5) as endpoint:
         config = work / "apprise.yaml"
@@ -123,7 +123,7 @@ SCENARIOS = [
 
 def _council(work: Path) -> str:
     url = f"sqlite:///{work / 'oversight.db'}"
-    queue(open_database(url), NIGHT, digests(NIGHT, MESSAGES))
+    store(open_database(url), NIGHT, digests(NIGHT, MESSAGES))
     return url
 
 

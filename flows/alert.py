@@ -15,7 +15,8 @@ from uuid import UUID
 
 from prefect import flow, get_run_logger
 
-from notifications.channels import DeliveryFailed, Outgoing
+from models.messages import Outgoing
+from notifications.channels import DeliveryFailed
 from notifications.router import Router
 from notifications.settings import DeliverySettings
 from tasks.settings import council_lookup

@@ -11,17 +11,18 @@ from prefect import flow
 from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
-from notifications.channels import Outgoing
+from models.messages import Outgoing
 from notifications.delivery import DeliveryReport
 from tasks.council import (
     evaluate_council,
     load_council,
     publish_summary,
+    read_policy,
     record_findings,
     resolve_council,
 )
 from tasks.housekeeping import prune_history
-from tasks.reminders import compose_reminders, deliver_reminders, queue_reminders
+from tasks.reminders import decide_reminders, deliver_reminders, load_notice_history, store_reminders
 
 
 @dataclass
@@ -84,9 +85,11 @@ def nightly(
     settings = resolve_council(council)
     url, delivery = settings.database_url, settings.delivery
     # quote(): large plain data goes to tasks as it is, not walked by Prefect for futures
+    rules = read_policy(policy)
     snapshot = load_council(url, as_of)
-    findings = evaluate_council(quote(snapshot), policy, as_of)
-    tonight = compose_reminders(url, quote(snapshot), quote(findings), as_of, policy, delivery)
+    findings = evaluate_council(quote(snapshot), rules, as_of)
+    told = load_notice_history(url)
+    tonight = decide_reminders(quote(snapshot), quote(findings), quote(told), as_of, rules, delivery)
     summary = NightlySummary(
         as_of=as_of,
         policy=policy,
@@ -98,7 +101,7 @@ def nightly(
     if dry_run:
         return summary
     record_findings(url, as_of, policy, quote(findings))
-    summary.queued = queue_reminders(url, as_of, quote(tonight.messages))
+    summary.queued = store_reminders(url, as_of, quote(tonight.messages))
     summary.delivery = report = deliver_reminders(url, delivery, as_of)
     summary.pruned = prune_history(url, as_of, settings.retention)
     undelivered = len(report.failed) + len(report.given_up)

@@ -118,7 +118,7 @@ class FindingRow(Base):
 
 
 class MessageRow(Base):
-    """The outbox: every message is recorded before it is sent, under a key that makes a rerun
+    """Every message, recorded before it is sent, under a key that makes a rerun
     of the same night find it rather than send it again.
 
     `status` is `queued`, `sending` (claimed by the run `claimed_by` until `claimed_until`, in

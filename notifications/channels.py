@@ -6,28 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A rendered message to one person on one channel, under its idempotency key.
-
-    `notices` are the (finding key, stage) pairs it tells the recipient of, so the cadence of
-    reminders can be kept per finding.
-    """
-
-    key: str
-    recipient_id: str
-    channel: str
-    address: str
-    subject: str
-    text: str
-    html: str
-    notices: tuple[tuple[str, str], ...] = ()
+from models.messages import Outgoing
 
 
 class DeliveryFailed(Exception):

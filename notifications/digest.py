@@ -104,6 +104,21 @@ class Digest:
             for item in section.items
         )
 
+    def halves(self) -> tuple[Digest, Digest]:
+        """The digest's items split in two at the middle, sections kept in order: for a channel
+        that cannot carry them all in one message."""
+        items = [(section, item) for section in self.sections for item in section.items]
+        middle = len(items) // 2
+        return self._with(items[:middle]), self._with(items[middle:])
+
+    def _with(self, items: list[tuple[Section, Item]]) -> Digest:
+        sections = tuple(
+            Section(section.action, section.title, tuple(item for owner, item in items if owner is section))
+            for section in self.sections
+            if any(owner is section for owner, _ in items)
+        )
+        return Digest(self.recipient, self.as_of, sections)
+
     @property
     def is_only_sign_off(self) -> bool:
         """A supervisee with nothing but records to sign gets the short, kind nudge."""

@@ -9,7 +9,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from notifications.digest import Digest
 
-TEAMS_LIMIT = 1000  # characters of body that Apprise's Workflows plugin will send
+# Characters of text in one Teams post: well inside the 28 KB an Adaptive Card may carry, and
+# about as much as anyone reads in one post. A digest that needs more goes as several posts.
+TEAMS_LIMIT = 8000
+SUMMARY_ITEMS = 20  # per manager in the managers' channel post; each item is in its own digest
 
 
 @dataclass(frozen=True)
@@ -17,7 +20,15 @@ class Rendered:
     subject: str
     text: str
     html: str
-    teams: str
+
+
+@dataclass(frozen=True)
+class TeamsPost:
+    """One post of a digest on Teams: its part of the items (`digest`) and their text."""
+
+    digest: Digest
+    subject: str
+    text: str
 
 
 @cache
@@ -34,32 +45,61 @@ def environment() -> Environment:
     )
 
 
-def render(digest: Digest) -> Rendered:
+def subject_of(digest: Digest) -> str:
+    count = digest.item_count
     if digest.is_only_sign_off:
-        count = digest.item_count
-        subject = f"Please sign {count} supervision record{'s' if count != 1 else ''}"
-    else:
-        subject = f"Supervision: {digest.item_count} item{'s' if digest.item_count != 1 else ''} for you ({digest.as_of})"
+        return f"Please sign {count} supervision record{'s' if count != 1 else ''}"
+    return f"Supervision: {count} item{'s' if count != 1 else ''} for you ({digest.as_of})"
+
+
+def render(digest: Digest) -> Rendered:
+    """The digest as an email: subject, plain text and autoescaped HTML."""
     env = environment()
     context = {"digest": digest, "first_name": digest.recipient.name.split()[0]}
     return Rendered(
-        subject=subject,
+        subject=subject_of(digest),
         text=env.get_template("digest.txt").render(context),
         html=env.get_template("digest.html").render(context),
-        teams=fit_for_teams("digest.teams.txt", context),
     )
 
 
-def fit_for_teams(template: str, context: dict[str, object]) -> str:
-    """The Teams text, listing as many items per section as fit in Teams' limit."""
-    compiled = environment().get_template(template)
-    for limit in (20, 10, 5, 3, 1, 0):
-        text = compiled.render({**context, "limit": limit})
-        if len(text) <= TEAMS_LIMIT:
-            return text
-    return text[: TEAMS_LIMIT - 1] + "…"
+def render_teams(digest: Digest) -> list[TeamsPost]:
+    """The digest as Teams posts: one when it fits in `TEAMS_LIMIT`, else as many as it takes,
+    "part 1 of 3" and so on, each item in exactly one post. Nothing is cut: every item reaches
+    its person, on the channel they were given."""
+    parts = _fitting(digest)
+    subject = subject_of(digest)
+    if len(parts) == 1:
+        return [TeamsPost(digest, subject, _teams_text(digest, None))]
+    return [
+        TeamsPost(part, f"{subject} (part {n} of {len(parts)})", _teams_text(part, (n, len(parts))))
+        for n, part in enumerate(parts, 1)
+    ]
+
+
+def _fitting(digest: Digest) -> list[Digest]:
+    """The digest halved until each half's post fits (measured with the longest part label)."""
+    if digest.item_count <= 1 or len(_teams_markdown(digest, (999, 999))) <= TEAMS_LIMIT:
+        return [digest]
+    first, second = digest.halves()
+    return _fitting(first) + _fitting(second)
+
+
+def _teams_text(digest: Digest, part: tuple[int, int] | None) -> str:
+    text = _teams_markdown(digest, part)
+    return text if len(text) <= TEAMS_LIMIT else text[: TEAMS_LIMIT - 1] + "…"  # one item over the limit
+
+
+def _teams_markdown(digest: Digest, part: tuple[int, int] | None) -> str:
+    return environment().get_template("digest.teams.txt").render({"digest": digest, "part": part})
 
 
 def render_escalations(digests: list[Digest], as_of: object) -> str:
-    """The managers' channel post: who escalations went to, and about whom."""
-    return fit_for_teams("escalations.teams.txt", {"digests": digests, "as_of": as_of})
+    """The managers' channel post: who escalations went to, and about whom (a summary: each
+    item is also in the digest of the manager it went to)."""
+    template = environment().get_template("escalations.teams.txt")
+    for limit in (SUMMARY_ITEMS, 5, 1, 0):
+        text = template.render({"digests": digests, "as_of": as_of, "limit": limit})
+        if len(text) <= TEAMS_LIMIT:
+            return text
+    return text[: TEAMS_LIMIT - 1] + "…"

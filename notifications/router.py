@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from notifications.channels import OutboxFolder, Outgoing
+from models.messages import Outgoing
+from notifications.channels import OutboxFolder
 from notifications.settings import DeliverySettings
 from notifications.smtp import SmtpChannel
 from notifications.teams import TeamsChannel

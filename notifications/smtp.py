@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 import apprise
 from apprise.plugins.email import NotifyEmail
 
+from models.messages import Outgoing
 from notifications.attempts import Breaker, Deadline, with_retries
-from notifications.channels import DeliveryFailed, Outgoing, as_email
+from notifications.channels import DeliveryFailed, as_email
 from notifications.settings import DeliverySettings
 
 

@@ -20,8 +20,9 @@ from urllib.parse import urlencode
 import apprise
 from apprise.plugins.workflows import NotifyWorkflows
 
+from models.messages import Outgoing
 from notifications.attempts import Breaker, Deadline, with_retries
-from notifications.channels import DeliveryFailed, Outgoing
+from notifications.channels import DeliveryFailed
 from notifications.settings import DeliverySettings
 
 LARGEST_BODY = 64 * 1024  # of an endpoint's answer, read so the connection can be kept

@@ -12,7 +12,7 @@ from models.db import open_database
 from models.policy.evaluate import evaluate
 from models.policy.facts import Snapshot
 from models.policy.findings import Finding
-from models.policy.policy import load_policy
+from models.policy.policy import Policy, load_policy
 from models.store import load_snapshot, save_findings
 from tasks.settings import CouncilSettings, council_settings
 
@@ -28,8 +28,14 @@ def load_council(database_url: str, as_of: date) -> Snapshot:
 
 
 @task(cache_policy=NO_CACHE)
-def evaluate_council(snapshot: Snapshot, policy: str, as_of: date) -> list[Finding]:
-    return evaluate(snapshot, load_policy(policy), as_of)
+def read_policy(policy: str) -> Policy:
+    """The policy, read once a night and handed to each step that needs it."""
+    return load_policy(policy)
+
+
+@task(cache_policy=NO_CACHE)
+def evaluate_council(snapshot: Snapshot, policy: Policy, as_of: date) -> list[Finding]:
+    return evaluate(snapshot, policy, as_of)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from models.db import make_engine, open_database
-from notifications.channels import Outgoing
-from notifications.delivery import DeliveryReport, deliver_pending, message_key
+from models.messages import Outgoing
+from notifications.delivery import DeliveryReport, deliver_pending
 from notifications.router import Router
 from notifications.settings import DeliverySettings
+from notifications.tonight import message_key
 
 
 def relay_settings(port: int, workers: int = 2, **overrides: Any) -> DeliverySettings:

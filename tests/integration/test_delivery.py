@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from models.db import open_database
-from notifications.channels import Outgoing
-from notifications.delivery import queue
+from models.messages import Outgoing, store
 from notifications.settings import DeliverySettings
 from tests.faults import deliver as one_run
 from tests.loopback import smtp_server, teams_endpoint
@@ -69,7 +68,7 @@ def engine(database_url):
 
 def test_an_email_reaches_the_smtp_server_with_text_and_html_parts(engine, tmp_path):
     with smtp_server() as (mailbox, port):
-        queue(engine, TUESDAY, [email()])
+        store(engine, TUESDAY, [email()])
         report = deliver(engine, settings(tmp_path, smtp_port=port))
     assert report.failed == {} and report.sent == ["email:priya@council.example"]
     [(recipients, received)] = mailbox.messages
@@ -81,7 +80,7 @@ def test_an_email_reaches_the_smtp_server_with_text_and_html_parts(engine, tmp_p
 
 def test_a_teams_message_reaches_the_workflow_as_an_adaptive_card(engine, tmp_path):
     with teams_endpoint(tmp_path) as endpoint:
-        queue(engine, TUESDAY, [teams()])
+        store(engine, TUESDAY, [teams()])
         report = deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
     assert report.failed == {}
     [payload] = endpoint.received
@@ -93,14 +92,14 @@ def test_a_teams_message_reaches_the_workflow_as_an_adaptive_card(engine, tmp_pa
 
 def test_a_rate_limited_teams_endpoint_is_retried_with_backoff_and_gets_the_message_once(engine, tmp_path):
     with teams_endpoint(tmp_path, statuses=[429, 429]) as endpoint:
-        queue(engine, TUESDAY, [teams()])
+        store(engine, TUESDAY, [teams()])
         report = deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
     assert report.failed == {} and endpoint.attempts == 3 and len(endpoint.received) == 1
 
 
 def test_a_failing_endpoint_is_reported_and_retried_by_the_next_run_without_doubling(engine, tmp_path):
     with teams_endpoint(tmp_path, statuses=[500, 500, 500]) as endpoint:
-        queue(engine, TUESDAY, [teams(), email()])
+        store(engine, TUESDAY, [teams(), email()])
         first = deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
         assert list(first.failed) == ["2026-11-24/M1/teams", "2026-11-24/S1/email"]
         assert "500" in first.failed["2026-11-24/M1/teams"]
@@ -114,14 +113,14 @@ def test_a_failing_endpoint_is_reported_and_retried_by_the_next_run_without_doub
 def test_an_smtp_server_that_is_down_fails_the_message_not_the_run(engine, tmp_path):
     with smtp_server() as (_, port):
         pass  # the port is free again: nothing listens there
-    queue(engine, TUESDAY, [email()])
+    store(engine, TUESDAY, [email()])
     report = deliver(engine, settings(tmp_path, smtp_port=port))
     assert list(report.failed) == ["2026-11-24/S1/email"]
 
 
 def test_queueing_the_same_message_twice_stores_it_once(engine):
-    assert queue(engine, TUESDAY, [email()]) == 1
-    assert queue(engine, TUESDAY, [email()]) == 0
+    assert store(engine, TUESDAY, [email()]) == 1
+    assert store(engine, TUESDAY, [email()]) == 0
 
 
 def test_each_result_is_recorded_with_its_attempts_error_and_time(engine, tmp_path):
@@ -130,7 +129,7 @@ def test_each_result_is_recorded_with_its_attempts_error_and_time(engine, tmp_pa
     from models.tables import MessageRow
 
     with teams_endpoint(tmp_path, statuses=[500, 500, 500]) as endpoint:
-        queue(engine, TUESDAY, [teams(), email()])
+        store(engine, TUESDAY, [teams(), email()])
         deliver(engine, settings(tmp_path, teams_url=endpoint.url()))
         with smtp_server() as (_, port):
             deliver(engine, settings(tmp_path, smtp_port=port, teams_url=endpoint.url()))

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from models.db import open_database
+from models.messages import store
 from models.tables import MessageRow, NoticeRow
-from notifications.delivery import queue
 from notifications.settings import DeliverySettings
 from tests.faults import (
     database_locked,
@@ -43,7 +43,7 @@ def engine(database_url):
 
 
 def test_two_runs_at_once_send_each_message_once(engine, database_url):
-    queue(engine, TUESDAY, digests(TUESDAY, 12))
+    store(engine, TUESDAY, digests(TUESDAY, 12))
     with smtp_server(delay_s=0.2) as (mailbox, port), SPAWN.Pool(2) as pool:
         sent = pool.starmap(deliver_in_process, [(database_url, port, str(TUESDAY))] * 2)
     received = received_by(mailbox)
@@ -54,7 +54,7 @@ def test_a_run_killed_mid_delivery_then_rerun_loses_nothing_and_repeats_at_most_
     engine, database_url
 ):
     workers = relay_settings(0).workers
-    queue(engine, TUESDAY, digests(TUESDAY, 16))
+    store(engine, TUESDAY, digests(TUESDAY, 16))
     with smtp_server(delay_s=0.3) as (mailbox, port):
         run = SPAWN.Process(target=deliver_in_process, args=(database_url, port, str(TUESDAY)))
         run.start()
@@ -75,7 +75,7 @@ def test_a_slow_teams_endpoint_that_answers_202_gets_each_post_once(engine, tmp_
         config = tmp_path / "apprise.yaml"
         config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
         settings = DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), workers=4)
-        queue(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
+        store(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
         report = deliver(engine, settings, TUESDAY)
     assert (len(report.sent), report.failed, endpoint.attempts, len(endpoint.received)) == (4, {}, 4, 4)
 
@@ -83,7 +83,7 @@ def test_a_slow_teams_endpoint_that_answers_202_gets_each_post_once(engine, tmp_
 def test_an_earlier_nights_unsent_digest_is_never_sent_stale_its_items_come_in_the_next(engine, tmp_path):
     with smtp_server() as (_, port):
         pass  # the relay is down on Tuesday night
-    queue(engine, TUESDAY, digests(TUESDAY, 1))
+    store(engine, TUESDAY, digests(TUESDAY, 1))
     down = relay_settings(port)
     tuesday = deliver(engine, down, TUESDAY)
     with engine.connect() as connection:
@@ -101,7 +101,7 @@ def test_a_recipient_who_cannot_be_reached_is_given_up_after_three_nights_and_re
     down = relay_settings(port)
     reports = []
     for night in (TUESDAY, WEDNESDAY, THURSDAY):
-        queue(engine, night, digests(night, 1))
+        store(engine, night, digests(night, 1))
         reports.append(deliver(engine, down, night))
     assert [bool(r.failed) for r in reports] == [True, True, False]
     [(key, why)] = reports[-1].given_up.items()
@@ -119,7 +119,7 @@ def test_a_recipient_who_cannot_be_reached_is_given_up_after_three_nights_and_re
     ],
 )
 def test_a_relay_that_turns_away_every_fifth_message_for_now_gets_each_once(engine, refusal):
-    queue(engine, TUESDAY, digests(TUESDAY, 12))
+    store(engine, TUESDAY, digests(TUESDAY, 12))
     with smtp_server(refuse_every=5, refusal=refusal) as (mailbox, port):
         report = deliver(engine, relay_settings(port, retries=3, backoff_seconds=0.05), TUESDAY)
     received = received_by(mailbox)
@@ -127,7 +127,7 @@ def test_a_relay_that_turns_away_every_fifth_message_for_now_gets_each_once(engi
 
 
 def test_an_address_the_relay_refuses_outright_is_not_asked_for_again_in_the_run(engine):
-    queue(engine, TUESDAY, digests(TUESDAY, 3))
+    store(engine, TUESDAY, digests(TUESDAY, 3))
     with smtp_server(unknown=frozenset({"s1@council.example"})) as (mailbox, port):
         report = deliver(engine, relay_settings(port, retries=3, backoff_seconds=0.05), TUESDAY)
     [(key, why)] = report.failed.items()
@@ -136,7 +136,7 @@ def test_an_address_the_relay_refuses_outright_is_not_asked_for_again_in_the_run
 
 
 def test_a_nights_messages_share_a_connection_per_sending_thread(engine):
-    queue(engine, TUESDAY, digests(TUESDAY, 10))
+    store(engine, TUESDAY, digests(TUESDAY, 10))
     with smtp_server() as (mailbox, port):
         report = deliver(engine, relay_settings(port, workers=2), TUESDAY)
     assert len(report.sent) == 10 and len(mailbox.connections) <= 2
@@ -146,7 +146,7 @@ def test_a_nights_messages_share_a_connection_per_sending_thread(engine):
 def test_a_relay_that_never_finishes_an_answer_ends_the_run_then_a_rerun_sends_everything_once(
     engine, behaviour
 ):
-    queue(engine, TUESDAY, digests(TUESDAY, 12))
+    store(engine, TUESDAY, digests(TUESDAY, 12))
     settings = {"retries": 3, "backoff_seconds": 0.05, "send_deadline_seconds": 1}
     started = time.monotonic()
     with broken_relay(behaviour) as port:
@@ -164,7 +164,7 @@ def test_a_relay_that_never_finishes_an_answer_ends_the_run_then_a_rerun_sends_e
 def test_teams_asking_to_wait_is_honoured_by_every_post_to_it(engine, tmp_path):
     with teams_endpoint(tmp_path, statuses=[429], retry_after="2") as endpoint:
         settings = teams_settings(tmp_path, endpoint, workers=2, retries=3, backoff_seconds=0.05)
-        queue(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
+        store(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
         report = deliver(engine, settings, TUESDAY)
     [(asked_at, _)] = [answer for answer in endpoint.answers if answer[1] == 429]
     too_soon = [t for t in endpoint.arrivals if asked_at + 0.2 < t < asked_at + 1.8]
@@ -174,7 +174,7 @@ def test_teams_asking_to_wait_is_honoured_by_every_post_to_it(engine, tmp_path):
 def test_teams_asking_to_wait_longer_than_the_run_allows_leaves_the_post_for_the_next_run(engine, tmp_path):
     with teams_endpoint(tmp_path, statuses=[429], retry_after="3600") as endpoint:
         settings = teams_settings(tmp_path, endpoint, workers=1, retries=3, backoff_seconds=0.05)
-        queue(engine, TUESDAY, digests(TUESDAY, 1, channel="teams"))
+        store(engine, TUESDAY, digests(TUESDAY, 1, channel="teams"))
         report = deliver(engine, settings, TUESDAY)
     [why] = report.failed.values()
     assert "asked to wait 3600 s" in why and endpoint.attempts == 1
@@ -183,7 +183,7 @@ def test_teams_asking_to_wait_longer_than_the_run_allows_leaves_the_post_for_the
 def test_a_database_locked_mid_delivery_is_waited_for_then_reported_and_a_rerun_loses_nothing(
     engine, database_url
 ):
-    queue(engine, TUESDAY, digests(TUESDAY, 8))
+    store(engine, TUESDAY, digests(TUESDAY, 8))
     with smtp_server(delay_s=0.3) as (mailbox, port), SPAWN.Pool(1) as pool:
         run = pool.apply_async(deliver_reporting_error, (database_url, port, str(TUESDAY), 0.5, 1.0))
         deadline = time.monotonic() + 60
@@ -201,7 +201,7 @@ def test_a_database_locked_mid_delivery_is_waited_for_then_reported_and_a_rerun_
 
 
 def test_a_database_locked_briefly_is_waited_for_and_the_run_completes(engine, database_url):
-    queue(engine, TUESDAY, digests(TUESDAY, 4))
+    store(engine, TUESDAY, digests(TUESDAY, 4))
     with smtp_server() as (mailbox, port), SPAWN.Pool(1) as pool:
         with database_locked(database_url):
             run = pool.apply_async(deliver_reporting_error, (database_url, port, str(TUESDAY), 0.5, 30.0))

@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
+from models.messages import Outgoing, store
 from models.policy.findings import Finding, Kind, Stage
 from models.retention import Retention, prune
 from models.store import save_findings
 from models.tables import FindingRow, MessageRow, NoticeRow
-from notifications.channels import Outgoing
-from notifications.delivery import message_key, queue
 from notifications.settings import DeliverySettings
+from notifications.tonight import message_key
 from tests.faults import deliver
 
 TODAY = date(2026, 11, 24)
@@ -33,7 +33,7 @@ def _night(engine, folder, day: date, status: str) -> None:
         "<p>body</p>",
         notices,
     )
-    queue(engine, day, [message])
+    store(engine, day, [message])
     if status == "sent":
         delivery = DeliverySettings(outbox=folder)
         assert deliver(engine, delivery, day).sent

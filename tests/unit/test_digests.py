@@ -4,7 +4,7 @@ from datetime import date
 
 from models.policy.findings import As, Finding, Kind, Recipient, Stage
 from notifications.digest import build_digests, every_notice
-from notifications.render import render
+from notifications.render import TEAMS_LIMIT, render, render_teams
 from tests.builders import staff
 
 AS_OF = date(2026, 11, 24)
@@ -81,10 +81,27 @@ def test_a_supervisee_is_told_whom_to_go_to_while_their_supervisor_is_away_never
         detail="away since 2026-10-26 (30 days, more than 2 weeks): arrange supervision for S next due 2026-12-06",
         rule="absence.thresholds: central_beds: supervisor absent more than 2 weeks (unplanned leave or sickness)",
     )
-    digests = {d.recipient.staff_id: render(d) for d in build_digests(every_notice([away]), people, AS_OF)}
+    built = {d.recipient.staff_id: d for d in build_digests(every_notice([away]), people, AS_OF)}
+    digests = {staff_id: render(digest) for staff_id, digest in built.items()}
     supervisee = digests["S"]
-    for text in (supervisee.text, supervisee.html, supervisee.teams):
+    [teams] = render_teams(built["S"])
+    for text in (supervisee.text, supervisee.html, teams.text):
         assert "sick" not in text.lower() and "unplanned" not in text and "2026-10-26" not in text
         assert "Hana Iqbal will make sure your supervision goes ahead" in text
     assert "Owen &lt;i&gt;Nowak&lt;/i&gt; is away at the moment" in supervisee.html
     assert "arrange supervision for S next due 2026-12-06" in digests["H"].text
+
+
+def test_a_digest_too_long_for_one_teams_post_goes_as_several_each_item_in_exactly_one():
+    findings = [
+        finding(
+            Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),), session_id=f"X{n}", detail="x" * 80
+        )
+        for n in range(300)
+    ]
+    [digest] = build_digests(every_notice(findings), PEOPLE, AS_OF)
+    posts = render_teams(digest)
+    items = [item.finding.key for post in posts for s in post.digest.sections for item in s.items]
+    assert len(posts) > 1 and all(len(post.text) <= TEAMS_LIMIT for post in posts)
+    assert sorted(items) == sorted(f.key for f in findings), "every item once"
+    assert posts[0].subject.endswith(f"(part 1 of {len(posts)})") and "more" not in posts[-1].text

@@ -2,7 +2,8 @@
 
 import pytest
 
-from notifications.channels import DeliveryFailed, OutboxFolder, Outgoing
+from models.messages import Outgoing
+from notifications.channels import DeliveryFailed, OutboxFolder
 
 
 def message(recipient: str) -> Outgoing:
