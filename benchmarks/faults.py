@@ -28,8 +28,15 @@ from typing import Any
 from models.db import open_database
 from models.messages import store
 from notifications.settings import DeliverySettings
-from tests.faults import deliver, deliver_in_process, digests, relay_settings
-from tests.loopback import free_port, smtp_server, teams_endpoint
+from tests.faults import (
+    database_locked,
+    deliver,
+    deliver_in_process,
+    deliver_reporting_error,
+    digests,
+    relay_settings,
+)
+from tests.loopback import broken_relay, free_port, smtp_server, teams_endpoint
 
 NIGHT = date(2026, 11, 24)
 MESSAGES = 18  # the demo council's emails
@@ -111,6 +118,142 @@ def relay_down_then_up(work: Path) -> dict[str, Any]:
     return _row("relay down, then a rerun", MESSAGES, _emails(mailbox), time.perf_counter() - started, note)
 
 
+def relay_turns_away_every_fifth(reply: str) -> Callable[[Path], dict[str, Any]]:
+    def scenario(work: Path) -> dict[str, Any]:
+        engine = open_database(_council(work))
+        started = time.perf_counter()
+        with smtp_server(refuse_every=5, refusal=reply) as (mailbox, port):
+            report = deliver(engine, relay_settings(port, retries=3, backoff_seconds=0.5), NIGHT)
+        note = f"{len(report.sent)} sent, {len(report.failed)} failed"
+        return _row(
+            f"relay answers {reply[:3]} to every 5th",
+            MESSAGES,
+            _emails(mailbox),
+            time.perf_counter() - started,
+            note,
+        )
+
+    return scenario
+
+
+def relay_never_answers(behaviour: str) -> Callable[[Path], dict[str, Any]]:
+    def scenario(work: Path) -> dict[str, Any]:
+        url = _council(work)
+        engine = open_database(url)
+        settings = {"retries": 3, "backoff_seconds": 2.0, "send_deadline_seconds": 30}
+        started = time.perf_counter()
+        with broken_relay(behaviour) as port:
+            first = deliver(engine, relay_settings(port, workers=4, **settings), NIGHT)
+        took = time.perf_counter() - started
+        with smtp_server() as (mailbox, port):
+            deliver_in_process(url, port, str(NIGHT))
+        note = f"first run ended after {took:.0f} s, {len(first.failed)} failed; rerun to a working relay"
+        return _row(
+            f"a {behaviour} relay, then a rerun",
+            MESSAGES,
+            _emails(mailbox),
+            time.perf_counter() - started,
+            note,
+        )
+
+    return scenario
+
+
+def teams_429_retry_after(work: Path) -> dict[str, Any]:
+    engine = open_database(f"sqlite:///{work / 'oversight.db'}")
+    store(engine, NIGHT, digests(NIGHT, 19, channel="teams"))
+    started = time.perf_counter()
+    with teams_endpoint(work, statuses=[429], retry_after="3") as endpoint:
+        settings = _teams(work, endpoint)
+        report = deliver(engine, settings, NIGHT)
+        received = Counter(str(n) for n in range(len(endpoint.received)))
+    [(asked_at, _)] = [answer for answer in endpoint.answers if answer[1] == 429]
+    waited = min((t for t in endpoint.arrivals if t > asked_at + 0.2), default=asked_at) - asked_at
+    note = f"{len(report.sent)} sent; next post {waited:.1f} s after the 429"
+    return _row("Teams 429, Retry-After: 3", 19, received, time.perf_counter() - started, note)
+
+
+def teams_500_then_rerun(work: Path) -> dict[str, Any]:
+    engine = open_database(f"sqlite:///{work / 'oversight.db'}")
+    store(engine, NIGHT, digests(NIGHT, 19, channel="teams"))
+    started = time.perf_counter()
+    with teams_endpoint(work, statuses=[500] * 19 * 3) as endpoint:
+        settings = _teams(work, endpoint, retries=3, backoff_seconds=0.1)
+        first = deliver(engine, settings, NIGHT)
+        endpoint.statuses.clear()
+        deliver(engine, settings, NIGHT)
+        received = Counter(str(n) for n in range(len(endpoint.received)))
+    note = f"first run: {len(first.sent)} sent, {len(first.failed)} failed, exit status 1"
+    return _row("Teams 500 all run, then a rerun", 19, received, time.perf_counter() - started, note)
+
+
+def database_locked_mid_delivery(work: Path) -> dict[str, Any]:
+    url = _council(work)
+    started = time.perf_counter()
+    with smtp_server(delay_s=0.2) as (mailbox, port), SPAWN.Pool(1) as pool:
+        run = pool.apply_async(deliver_reporting_error, (url, port, str(NIGHT), 5.0, 10.0))
+        deadline = time.monotonic() + 60
+        while len(mailbox.messages) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with database_locked(url):
+            sent, error = run.get(timeout=120)
+        pool.close()
+        pool.join()
+        deliver_in_process(url, port, str(NIGHT))
+    note = f"first run: {sent} sent, then '{(error or '')[:48]}...'"
+    return _row(
+        "database locked 15 s+, then rerun", MESSAGES, _emails(mailbox), time.perf_counter() - started, note
+    )
+
+
+def teams_digest_too_long(work: Path) -> dict[str, Any]:
+    """One person with 300 items on Teams: the items that reach them, counted."""
+    from models.policy.calendar import WorkingCalendar
+    from models.policy.findings import As, Finding, Kind, Recipient, Stage
+    from notifications.tonight import decide
+    from tests.builders import staff
+
+    findings = [
+        Finding(
+            kind=Kind.RECORD_NOT_WRITTEN,
+            staff_id="S",
+            session_id=f"X{n}",
+            due=NIGHT,
+            stage=Stage.CHASE,
+            detail=f"the record of session X{n:03d} is not written up",
+            rule="records.written_within_working_days",
+            notify=(Recipient("M", As.SUPERVISOR),),
+        )
+        for n in range(300)
+    ]
+    people = {"S": staff("S"), "M": staff("M", "team_manager", teams="team-1")}
+    engine = open_database(f"sqlite:///{work / 'oversight.db'}")
+    started = time.perf_counter()
+    with teams_endpoint(work) as endpoint:
+        settings = _teams(work, endpoint)
+        tonight = decide(findings, people, WorkingCalendar([]), {}, NIGHT, 3, settings)
+        store(engine, NIGHT, tonight.messages)
+        deliver(engine, settings, NIGHT)
+        texts = [
+            block["text"] for post in endpoint.received for block in post["attachments"][0]["content"]["body"]
+        ]
+    received = Counter(f.detail for f in findings for text in texts if f"{f.detail} (" in text)
+    note = f"{len(tonight.messages)} posts"
+    return _row(
+        "Teams digest of 300 items",
+        300,
+        Counter({k: 1 for k in received}),
+        time.perf_counter() - started,
+        note,
+    )
+
+
+def _teams(work: Path, endpoint: Any, **overrides: Any) -> DeliverySettings:
+    config = work / "apprise.yaml"
+    config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
+    return DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), **overrides)
+
+
 SCENARIOS = [
     two_runs_at_once,
     killed_after(4),
@@ -118,6 +261,14 @@ SCENARIOS = [
     killed_after(16),
     slow_teams_202,
     relay_down_then_up,
+    relay_turns_away_every_fifth("421 4.7.0 Too many messages on this connection"),
+    relay_turns_away_every_fifth("451 4.3.0 Try again later"),
+    relay_never_answers("silent"),
+    relay_never_answers("trickle"),
+    teams_429_retry_after,
+    teams_500_then_rerun,
+    database_locked_mid_delivery,
+    teams_digest_too_long,
 ]
 
 
