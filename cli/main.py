@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 import yaml
+from sqlalchemy.exc import OperationalError
 
 from models.councils import CouncilSettingsError
 from models.db import open_database
@@ -77,6 +78,14 @@ def import_command(
         for problem in rejected.problems:
             typer.echo(str(problem), err=True)
         typer.echo(f"import rejected: {len(rejected.problems)} problem(s); nothing was changed", err=True)
+        raise typer.Exit(2) from None
+    except OperationalError as error:
+        reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+        typer.echo(
+            f"error: the database stayed locked or unreachable ({reason}); nothing was changed. "
+            "Another import or a nightly run may be writing to it: try again when it has finished.",
+            err=True,
+        )
         raise typer.Exit(2) from None
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)

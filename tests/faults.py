@@ -59,9 +59,9 @@ def deliver_reporting_error(
 
 
 @contextmanager
-def database_locked(database_url: str) -> Iterator[None]:
-    """Another process's hold on the messages table: SQLite's whole-database write lock, or an
-    ACCESS EXCLUSIVE lock on PostgreSQL (which stops readers too)."""
+def database_locked(database_url: str, tables: str = "messages") -> Iterator[None]:
+    """Another process's hold on `tables`: SQLite's whole-database write lock, or an ACCESS
+    EXCLUSIVE lock on PostgreSQL (which stops readers too)."""
     engine = make_engine(database_url)
     raw = engine.raw_connection()
     cursor = raw.cursor()
@@ -69,7 +69,7 @@ def database_locked(database_url: str) -> Iterator[None]:
         raw.driver_connection.isolation_level = None  # type: ignore[union-attr]
         cursor.execute("BEGIN EXCLUSIVE")
     else:
-        cursor.execute("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
     try:
         yield
     finally:

@@ -44,6 +44,22 @@ def test_import_then_findings_prints_the_contract_json(oversight, tmp_path):
     assert keys == sorted(keys)
 
 
+def test_an_import_into_a_database_another_process_holds_locked_says_so_and_changes_nothing(
+    oversight, database_url, tmp_path, monkeypatch
+):
+    from models.db import open_database
+    from tests.faults import database_locked
+
+    folder = str(write_folder(tmp_path, GOOD))
+    open_database(database_url)  # the schema exists, as after any first run
+    monkeypatch.setenv("OVERSIGHT_DATABASE_LOCK_WAIT", "0.5")
+    with database_locked(database_url, tables="staff"):
+        result = oversight("import", folder)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: the database stayed locked or unreachable (")
+    assert oversight("findings", "--as-of", "2026-11-24").stdout.count('"kind"') == 0
+
+
 def test_a_bad_import_exits_2_listing_every_problem_and_changes_nothing(oversight, tmp_path):
     oversight("import", str(write_folder(tmp_path / "good", GOOD)))
     before = oversight("findings", "--as-of", "2026-11-24").stdout
