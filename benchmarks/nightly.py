@@ -4,7 +4,8 @@
 
 Measured in one process: import (CSV to database), a bare SQL scan of the rows evaluation reads
 (the floor), evaluation (load and rules, no delivery), the whole nightly flow with delivery to
-the outbox folder, and peak memory. On SQLite, the same night is also run through a deployment
+the outbox folder, the same messages delivered as email to a loopback SMTP relay the benchmark
+starts (`delivery_per_s`), and peak memory. On SQLite, the same night is also run through a deployment
 on a running `prefect server start` with a process worker, as production runs it, on a copy of
 the database taken before the first run: `deployed_s` is the run's own time (Running to
 Completed, no temporary server to start), `deployed_wall_s` adds the worker's pick-up and the
@@ -100,6 +101,7 @@ def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, An
         os.environ["OVERSIGHT_OUTBOX"] = str(folder / "outbox")
         summary, nightly_s = _timed(lambda: nightly(as_of=DEMO_AS_OF))
         deployed = _deployed_run(folder, f"sqlite:///{folder / 'deployed.db'}") if sqlite else {}
+        delivery = _delivery_rate(url, folder)
         result: dict[str, Any] = {
             "scale": scale_name,
             "database": open_database(url).dialect.name,
@@ -111,6 +113,7 @@ def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, An
             "nightly_s": round(nightly_s, 2),
             **deployed,
             "messages": len(summary.sent),
+            **delivery,
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "findings": findings,
         }
@@ -120,6 +123,47 @@ def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, An
         f"{platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}"
     )
     return result
+
+
+def _delivery_rate(url: str, folder: Path) -> dict[str, Any]:
+    """The night's messages sent again as email to a loopback SMTP relay (aiosmtpd) that this
+    benchmark starts, from a fresh SQLite database, with the default settings: claims, kept
+    connections and per-message records included."""
+    from sqlalchemy import select
+
+    from models.messages import Outgoing, store
+    from models.tables import MessageRow
+    from notifications.settings import DeliverySettings
+    from tests.faults import deliver
+    from tests.loopback import smtp_server
+
+    with open_database(url).connect() as connection:
+        rows = connection.execute(
+            select(*MessageRow.__table__.columns).where(MessageRow.as_of == DEMO_AS_OF)
+        ).all()
+    emails = [
+        Outgoing(
+            f"{row.message_key}/email",
+            row.recipient_id,
+            "email",
+            row.address,
+            row.subject,
+            row.body_text,
+            row.body_html,
+        )
+        for row in rows
+    ]
+    engine = open_database(f"sqlite:///{folder / 'delivery.db'}")
+    store(engine, DEMO_AS_OF, emails)
+    with smtp_server() as (mailbox, port):
+        settings = DeliverySettings(email_url=f"mailto://127.0.0.1:{port}?from=oversight@council.example")
+        report, seconds = _timed(lambda: deliver(engine, settings, DEMO_AS_OF))
+        received = len(mailbox.messages)
+    return {
+        "delivery_s": round(seconds, 2),
+        "delivery_per_s": round(len(report.sent) / seconds, 1) if seconds else 0.0,
+        "delivered": received,
+    }
 
 
 def _deployed_run(folder: Path, url: str) -> dict[str, Any]:
