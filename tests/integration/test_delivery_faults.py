@@ -167,7 +167,8 @@ def test_teams_asking_to_wait_is_honoured_by_every_post_to_it(engine, tmp_path):
         store(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
         report = deliver(engine, settings, TUESDAY)
     [(asked_at, _)] = [answer for answer in endpoint.answers if answer[1] == 429]
-    too_soon = [t for t in endpoint.arrivals if asked_at + 0.2 < t < asked_at + 1.8]
+    # a post already on its way when the 429 was answered may arrive just after it; none later
+    too_soon = [t for t in endpoint.arrivals if asked_at + 0.5 < t < asked_at + 1.8]
     assert (len(report.sent), report.failed, len(endpoint.received), too_soon) == (4, {}, 4, [])
 
 
