@@ -82,7 +82,7 @@ class Deadline:
         self.sock = sock
         self.expired = False
         self._over = threading.Event()
-        self._timer = threading.Thread(target=self._watch, daemon=True)
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self) -> None:
         """At the deadline, cut the socket; one still being opened is cut as soon as it exists."""
@@ -99,7 +99,7 @@ class Deadline:
             self._over.wait(0.05)
 
     def __enter__(self) -> Deadline:
-        self._timer.start()
+        self._watcher.start()
         return self
 
     def __exit__(self, *_: object) -> None:

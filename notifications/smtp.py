@@ -121,7 +121,8 @@ class SmtpChannel:
             connections, self._all = self._all, []
         for connection in connections:
             try:
-                connection.sock and connection.sock.settimeout(2)
+                if connection.sock:
+                    connection.sock.settimeout(2)  # a goodbye is not worth the full deadline
                 connection.quit()
             except (smtplib.SMTPException, OSError):
                 connection.close()
