@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
-import signal
 import sys
 import tempfile
 import time
@@ -27,14 +25,14 @@ from typing import Any
 
 from models.db import open_database
 from models.messages import store
-from notifications.settings import DeliverySettings
 from tests.faults import (
-    database_locked,
     deliver,
     deliver_in_process,
-    deliver_reporting_error,
     digests,
+    killed_then_rerun,
+    locked_then_rerun,
     relay_settings,
+    teams_settings,
 )
 from tests.loopback import broken_relay, free_port, smtp_server, teams_endpoint
 
@@ -76,14 +74,7 @@ def killed_after(count: int) -> Callable[[Path], dict[str, Any]]:
         url = _council(work)
         started = time.perf_counter()
         with smtp_server(delay_s=0.2) as (mailbox, port):
-            run = SPAWN.Process(target=deliver_in_process, args=(url, port, str(NIGHT)))
-            run.start()
-            deadline = time.monotonic() + 60
-            while len(mailbox.messages) < count and time.monotonic() < deadline:
-                time.sleep(0.02)
-            os.kill(run.pid, signal.SIGKILL)
-            run.join()
-            deliver_in_process(url, port, str(NIGHT))
+            killed_then_rerun(url, mailbox, port, str(NIGHT), after=count)
         return _row(
             f"killed after {count}, then rerun", MESSAGES, _emails(mailbox), time.perf_counter() - started
         )
@@ -96,9 +87,7 @@ def slow_teams_202(work: Path) -> dict[str, Any]:
     store(engine, NIGHT, digests(NIGHT, 19, channel="teams"))
     started = time.perf_counter()
     with teams_endpoint(work, delay_s=5) as endpoint:
-        config = work / "apprise.yaml"
-        config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
-        settings = DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}))
+        settings = teams_settings(work, endpoint)
         report = deliver(engine, settings, NIGHT)
         received = Counter(str(n) for n in range(len(endpoint.received)))
     return _row(
@@ -164,7 +153,7 @@ def teams_429_retry_after(work: Path) -> dict[str, Any]:
     store(engine, NIGHT, digests(NIGHT, 19, channel="teams"))
     started = time.perf_counter()
     with teams_endpoint(work, statuses=[429], retry_after="3") as endpoint:
-        settings = _teams(work, endpoint)
+        settings = teams_settings(work, endpoint)
         report = deliver(engine, settings, NIGHT)
         received = Counter(str(n) for n in range(len(endpoint.received)))
     [(asked_at, _)] = [answer for answer in endpoint.answers if answer[1] == 429]
@@ -178,7 +167,7 @@ def teams_500_then_rerun(work: Path) -> dict[str, Any]:
     store(engine, NIGHT, digests(NIGHT, 19, channel="teams"))
     started = time.perf_counter()
     with teams_endpoint(work, statuses=[500] * 19 * 3) as endpoint:
-        settings = _teams(work, endpoint, retries=3, backoff_seconds=0.1)
+        settings = teams_settings(work, endpoint, retries=3, backoff_seconds=0.1)
         first = deliver(engine, settings, NIGHT)
         endpoint.statuses.clear()
         deliver(engine, settings, NIGHT)
@@ -190,16 +179,8 @@ def teams_500_then_rerun(work: Path) -> dict[str, Any]:
 def database_locked_mid_delivery(work: Path) -> dict[str, Any]:
     url = _council(work)
     started = time.perf_counter()
-    with smtp_server(delay_s=0.2) as (mailbox, port), SPAWN.Pool(1) as pool:
-        run = pool.apply_async(deliver_reporting_error, (url, port, str(NIGHT), 5.0, 10.0))
-        deadline = time.monotonic() + 60
-        while len(mailbox.messages) < 4 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        with database_locked(url):
-            sent, error = run.get(timeout=120)
-        pool.close()
-        pool.join()
-        deliver_in_process(url, port, str(NIGHT))
+    with smtp_server(delay_s=0.2) as (mailbox, port):
+        sent, error = locked_then_rerun(url, mailbox, port, str(NIGHT), 4, lock_wait=5.0, wait=10.0)
     note = f"first run: {sent} sent, then '{(error or '')[:48]}...'"
     return _row(
         "database locked 15 s+, then rerun", MESSAGES, _emails(mailbox), time.perf_counter() - started, note
@@ -230,7 +211,7 @@ def teams_digest_too_long(work: Path) -> dict[str, Any]:
     engine = open_database(f"sqlite:///{work / 'oversight.db'}")
     started = time.perf_counter()
     with teams_endpoint(work) as endpoint:
-        settings = _teams(work, endpoint)
+        settings = teams_settings(work, endpoint)
         tonight = decide(findings, people, WorkingCalendar([]), {}, NIGHT, 3, settings)
         store(engine, NIGHT, tonight.messages)
         deliver(engine, settings, NIGHT)
@@ -246,12 +227,6 @@ def teams_digest_too_long(work: Path) -> dict[str, Any]:
         time.perf_counter() - started,
         note,
     )
-
-
-def _teams(work: Path, endpoint: Any, **overrides: Any) -> DeliverySettings:
-    config = work / "apprise.yaml"
-    config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
-    return DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), **overrides)
 
 
 SCENARIOS = [

@@ -143,10 +143,7 @@ class SmtpChannel:
                 except _Stale:
                     self._drop(kept)
             self._connect(relay, deadline, current)
-            try:
-                return self._transfer(current[-1], message, email, deadline, reused=False)
-            except _Stale as stale:
-                raise DeliveryFailed(str(stale)) from None
+            return self._transfer(current[-1], message, email, deadline, reused=False)
 
     def _connect(self, relay: Relay, deadline: Deadline, current: list[_Plain | _Tls]) -> None:
         """A new connection, greeted, secured and logged in, appended to `current` as soon as it

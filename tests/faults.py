@@ -1,13 +1,18 @@
-"""Fault-test parts shared by the tests and `benchmarks.faults`: a night's digests, and a run's
-delivery in a process of its own (to start two at once, or to kill one)."""
+"""Fault-test parts shared by the tests and `benchmarks.faults`: a night's digests, a run's
+delivery in a process of its own (to start two at once, or to kill one), and the scenarios that
+interrupt a run, so that the tests assert and the benchmark counts the very same thing."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -19,6 +24,8 @@ from notifications.router import Router
 from notifications.settings import DeliverySettings
 from notifications.tonight import message_key
 
+SPAWN = multiprocessing.get_context("spawn")
+
 
 def relay_settings(port: int, workers: int = 2, **overrides: Any) -> DeliverySettings:
     settings = DeliverySettings(
@@ -29,6 +36,47 @@ def relay_settings(port: int, workers: int = 2, **overrides: Any) -> DeliverySet
         send_deadline_seconds=10,
     )
     return replace(settings, **overrides)
+
+
+def teams_settings(folder: Path, endpoint: Any, **overrides: Any) -> DeliverySettings:
+    """Teams through an Apprise config file in `folder` that tags the endpoint `team-1`."""
+    config = folder / "apprise.yaml"
+    config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
+    return DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), **overrides)
+
+
+def until_received(mailbox: Any, count: int, seconds: float = 60) -> None:
+    """Wait until the relay has taken `count` messages (or `seconds` have passed)."""
+    deadline = time.monotonic() + seconds
+    while len(mailbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def killed_then_rerun(database_url: str, mailbox: Any, port: int, night: str, after: int) -> None:
+    """A run killed with SIGKILL once the relay has `after` messages, then a rerun."""
+    run = SPAWN.Process(target=deliver_in_process, args=(database_url, port, night))
+    run.start()
+    until_received(mailbox, after)
+    os.kill(run.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    run.join()
+    deliver_in_process(database_url, port, night)
+
+
+def locked_then_rerun(
+    database_url: str, mailbox: Any, port: int, night: str, after: int, lock_wait: float, wait: float
+) -> tuple[int, str | None]:
+    """A run whose database another process locks once the relay has `after` messages, held
+    until the run gives up; then, the lock gone and the run's process too, a rerun. Returns what
+    the first run sent and the error it reported."""
+    with SPAWN.Pool(1) as pool:
+        run = pool.apply_async(deliver_reporting_error, (database_url, port, night, lock_wait, wait))
+        until_received(mailbox, after)
+        with database_locked(database_url):
+            sent, error = run.get(timeout=120)
+        pool.close()
+        pool.join()  # the run's process is gone, so the rerun takes over its claims at once
+    deliver_in_process(database_url, port, night)
+    return sent, error
 
 
 def deliver(engine: Engine, settings: DeliverySettings, night: date) -> DeliveryReport:

@@ -6,8 +6,6 @@ Each test counts what the servers received: expected, received, doubled, lost.""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
 import time
 from collections import Counter
 from datetime import date
@@ -18,14 +16,16 @@ from sqlalchemy import select
 from models.db import open_database
 from models.messages import store
 from models.tables import MessageRow, NoticeRow
-from notifications.settings import DeliverySettings
 from tests.faults import (
     database_locked,
     deliver,
     deliver_in_process,
     deliver_reporting_error,
     digests,
+    killed_then_rerun,
+    locked_then_rerun,
     relay_settings,
+    teams_settings,
 )
 from tests.loopback import broken_relay, smtp_server, teams_endpoint
 
@@ -56,14 +56,7 @@ def test_a_run_killed_mid_delivery_then_rerun_loses_nothing_and_repeats_at_most_
     workers = relay_settings(0).workers
     store(engine, TUESDAY, digests(TUESDAY, 16))
     with smtp_server(delay_s=0.3) as (mailbox, port):
-        run = SPAWN.Process(target=deliver_in_process, args=(database_url, port, str(TUESDAY)))
-        run.start()
-        deadline = time.monotonic() + 60
-        while len(mailbox.messages) < 6 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(run.pid, signal.SIGKILL)
-        run.join()
-        deliver_in_process(database_url, port, str(TUESDAY))
+        killed_then_rerun(database_url, mailbox, port, str(TUESDAY), after=6)
     received = received_by(mailbox)
     doubled = sum(received.values()) - len(received)
     assert len(received) == 16, "lost"
@@ -72,9 +65,7 @@ def test_a_run_killed_mid_delivery_then_rerun_loses_nothing_and_repeats_at_most_
 
 def test_a_slow_teams_endpoint_that_answers_202_gets_each_post_once(engine, tmp_path):
     with teams_endpoint(tmp_path, delay_s=5) as endpoint:
-        config = tmp_path / "apprise.yaml"
-        config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
-        settings = DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), workers=4)
+        settings = teams_settings(tmp_path, endpoint, workers=4)
         store(engine, TUESDAY, digests(TUESDAY, 4, channel="teams"))
         report = deliver(engine, settings, TUESDAY)
     assert (len(report.sent), report.failed, endpoint.attempts, len(endpoint.received)) == (4, {}, 4, 4)
@@ -185,16 +176,8 @@ def test_a_database_locked_mid_delivery_is_waited_for_then_reported_and_a_rerun_
     engine, database_url
 ):
     store(engine, TUESDAY, digests(TUESDAY, 8))
-    with smtp_server(delay_s=0.3) as (mailbox, port), SPAWN.Pool(1) as pool:
-        run = pool.apply_async(deliver_reporting_error, (database_url, port, str(TUESDAY), 0.5, 1.0))
-        deadline = time.monotonic() + 60
-        while len(mailbox.messages) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        with database_locked(database_url):
-            sent, error = run.get(timeout=60)
-        pool.close()
-        pool.join()  # the run's process is gone, so the rerun takes over its claims at once
-        deliver_in_process(database_url, port, str(TUESDAY))
+    with smtp_server(delay_s=0.3) as (mailbox, port):
+        sent, error = locked_then_rerun(database_url, mailbox, port, str(TUESDAY), 2, lock_wait=0.5, wait=1.0)
     received = received_by(mailbox)
     assert sent < 8 and error and error.startswith("the database was unavailable for more than 1 s")
     assert len(received) == 8, "lost"
@@ -209,9 +192,3 @@ def test_a_database_locked_briefly_is_waited_for_and_the_run_completes(engine, d
             time.sleep(2)
         sent, error = run.get(timeout=60)
     assert (sent, error, len(received_by(mailbox))) == (4, None, 4)
-
-
-def teams_settings(tmp_path, endpoint, **overrides) -> DeliverySettings:
-    config = tmp_path / "apprise.yaml"
-    config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1\n")
-    return DeliverySettings(apprise_config=str(config), teams_tags=frozenset({"team-1"}), **overrides)
