@@ -1,4 +1,4 @@
-"""`oversight import | findings | run | serve | demo | policy show | policy check`.
+"""`oversight import | findings | report | run | serve | demo | policy show | policy check`.
 
 Only this module resolves "today" (in Europe/London) and reads the environment's defaults;
 everything it calls takes them as parameters.
@@ -105,6 +105,47 @@ def findings(as_of: AsOf = None, policy: PolicyOption = "default", council: Coun
 
 
 @app.command()
+def report(
+    as_of: AsOf = None,
+    team: Annotated[str | None, typer.Option(help="One team's report (default: the whole service).")] = None,
+    format: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="html, xlsx or csv; repeat for several (default: html)."),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="The folder the report is written to.")] = Path("reports"),
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="An inspection evidence pack: HTML and XLSX in one folder, with the policy in force "
+            "and the exceptions (absences, deemed-agreed and disputed records).",
+        ),
+    ] = False,
+    policy: PolicyOption = "default",
+    council: CouncilOption = None,
+) -> None:
+    """Write the compliance report for a day: figures by service, line and team, with a 12-month trend."""
+    from models.compliance.report import build_report
+    from reports.publish import FORMATS, write_report
+
+    formats = format or (["html", "xlsx"] if evidence else ["html"])
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        typer.echo(f"error: unknown format {unknown[0]!r}: use one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    day = _day(as_of)
+    rules = _load_policy_or_exit(policy)
+    snapshot = load_snapshot(open_database(_settings(council).database_url), day)
+    try:
+        built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team)
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    for path in write_report(built, out, formats, evidence):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
 def run(
     as_of: AsOf = None,
     policy: PolicyOption = "default",
@@ -166,6 +207,7 @@ def demo(
     # the demo is this installation's one council, for this process only
     os.environ["OVERSIGHT_DATABASE_URL"] = url
     os.environ["OVERSIGHT_OUTBOX"] = str(folder / "outbox")
+    os.environ["OVERSIGHT_REPORTS"] = str(folder / "reports")
     report = import_paths(open_database(url), [csv_folder])
     typer.echo(f"Demo council written to {csv_folder}")
     typer.echo(
@@ -267,3 +309,5 @@ def _print_summary(summary: NightlySummary) -> None:
         )
     if summary.delivery.error:
         typer.echo(f"error: {summary.delivery.error}", err=True)
+    if summary.report:
+        typer.echo("\nCompliance report: " + ", ".join(str(path) for path in summary.report))

@@ -69,7 +69,7 @@ class Scale:
 
 SCALES = {
     "demo": Scale(
-        teams=3, workers_per_team=5, open_cases_per_worker=6, closed_cases_per_worker=3, history_months=6
+        teams=3, workers_per_team=5, open_cases_per_worker=6, closed_cases_per_worker=3, history_months=14
     ),
     # the largest English children's services: ~2,000 staff, 15,000 open and 30,000 closed cases
     "large": Scale(

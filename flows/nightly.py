@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prefect import flow
@@ -23,6 +24,7 @@ from tasks.council import (
 )
 from tasks.housekeeping import prune_history
 from tasks.reminders import decide_reminders, deliver_reminders, load_notice_history, store_reminders
+from tasks.report import publish_report
 
 
 @dataclass
@@ -36,6 +38,7 @@ class NightlySummary:
     queued: int = 0
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     pruned: dict[str, int] = field(default_factory=dict)
+    report: list[Path] = field(default_factory=list)
 
     @property
     def sent(self) -> list[str]:
@@ -73,7 +76,8 @@ def nightly(
     policy: str = "default",
     dry_run: bool = False,
 ) -> NightlySummary | State:
-    """Evaluate the council's policy on `as_of`, queue one digest per recipient, deliver them.
+    """Evaluate the council's policy on `as_of`, queue one digest per recipient, deliver them,
+    and write the compliance report (after the reminders, which must not wait on it).
 
     `council` names whose settings to use (`models.councils`): a deployment passes a name, never
     a connection string. `as_of` defaults to today in Europe/London, resolved here once for the
@@ -102,10 +106,11 @@ def nightly(
         return summary
     record_findings(url, as_of, policy, quote(findings))
     summary.queued = store_reminders(url, as_of, quote(tonight.messages))
-    summary.delivery = report = deliver_reminders(url, delivery, as_of)
+    summary.delivery = delivered = deliver_reminders(url, delivery, as_of)
+    summary.report = publish_report(quote(snapshot), rules, quote(findings), as_of, council, settings.reports)
     summary.pruned = prune_history(url, as_of, settings.retention)
-    undelivered = len(report.failed) + len(report.given_up)
-    publish_summary(settings.label, as_of, policy, summary.findings, len(report.sent), undelivered)
+    undelivered = len(delivered.failed) + len(delivered.given_up)
+    publish_summary(settings.label, as_of, policy, summary.findings, len(delivered.sent), undelivered)
     if summary.undelivered:
         error = UndeliveredMessages(summary)
         return Failed(message=str(error), data=error)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from models.councils import CouncilLookup
 from models.db import DEFAULT_DATABASE_URL
 from models.retention import Retention
 from notifications.settings import DeliverySettings
+
+DEFAULT_REPORTS = "reports"  # the folder the nightly compliance report is written to
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class CouncilSettings:
     database_url: str
     delivery: DeliverySettings
     retention: Retention
+    reports: Path = Path(DEFAULT_REPORTS)
 
     @property
     def label(self) -> str:
@@ -46,4 +50,10 @@ def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSet
     """A council's database and channels from the environment and Prefect Secret blocks."""
     lookup = council_lookup(council, secrets=secrets)
     url = lookup.require("DATABASE_URL") if council else lookup.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    return CouncilSettings(council, url, DeliverySettings.from_lookup(lookup), Retention.from_lookup(lookup))
+    return CouncilSettings(
+        council,
+        url,
+        DeliverySettings.from_lookup(lookup),
+        Retention.from_lookup(lookup),
+        Path(lookup.get("REPORTS") or DEFAULT_REPORTS),
+    )

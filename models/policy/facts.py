@@ -55,6 +55,22 @@ class CaseCategory(StrEnum):
     ADOPTION = "adoption"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """The category as a manager says it."""
+        return _CATEGORY_LABELS.get(self, self.value.replace("_", " "))
+
+
+_CATEGORY_LABELS = {
+    CaseCategory.CP: "child protection",
+    CaseCategory.CIN: "child in need",
+    CaseCategory.CIC: "child in care",
+    CaseCategory.CIC_PLACED_WITH_PARENTS: "child in care placed with parents",
+    CaseCategory.CIC_LONG_TERM_MATCHED: "child in care, long-term matched",
+    CaseCategory.CIC_STABILITY_CONCERN: "child in care, placement stability concern",
+    CaseCategory.PLO: "public law outline (PLO)",
+}
+
 
 class SessionKind(StrEnum):
     PERSONAL = "personal"

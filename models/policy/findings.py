@@ -25,6 +25,26 @@ class Kind(StrEnum):
     AGREEMENT_MISSING = "agreement_missing"
     AGREEMENT_REVIEW_DUE = "agreement_review_due"
 
+    @property
+    def label(self) -> str:
+        """What the finding means, in a manager's words."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    Kind.SUPERVISION_UPCOMING: "1:1 supervision coming up",
+    Kind.SUPERVISION_OVERDUE: "1:1 supervision overdue",
+    Kind.REBOOK_OVERDUE: "cancelled 1:1 not rebooked",
+    Kind.RECORD_NOT_WRITTEN: "supervision record not written",
+    Kind.RECORD_UNSIGNED: "supervision record not signed",
+    Kind.RECORD_DEEMED_AGREED: "record unsigned past the deadline: deemed agreed",
+    Kind.SUPERVISOR_ABSENT: "supervisor away: cover needed",
+    Kind.CASE_DISCUSSION_UPCOMING: "case discussion coming up",
+    Kind.CASE_DISCUSSION_OVERDUE: "case discussion overdue",
+    Kind.AGREEMENT_MISSING: "no signed supervision agreement",
+    Kind.AGREEMENT_REVIEW_DUE: "supervision agreement due for review",
+}
+
 
 class Stage(StrEnum):
     UPCOMING = "upcoming"

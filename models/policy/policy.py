@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
 
 from models.policy.facts import AbsenceKind, CaseCategory, Role
 from models.policy.intervals import Interval
@@ -136,6 +144,26 @@ class Escalation(_Strict):
     source: str
 
 
+class Compliance(_Strict):
+    """The red/amber/green bands of the compliance report: a share at or above `green_from` is
+    green, at or above `amber_from` amber, below it red."""
+
+    green_from: float = Field(ge=0, le=100)
+    amber_from: float = Field(ge=0, le=100)
+    source: str
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> Compliance:
+        if self.amber_from > self.green_from:
+            raise ValueError("amber_from must not be above green_from")
+        return self
+
+    def rating(self, percent: float) -> str:
+        if percent >= self.green_from:
+            return "green"
+        return "amber" if percent >= self.amber_from else "red"
+
+
 class Policy(_Strict):
     name: str
     title: str
@@ -147,6 +175,7 @@ class Policy(_Strict):
     absence: Absence
     cases: Cases
     agreements: Agreements
+    compliance: Compliance
 
 
 def preset_names() -> list[str]:

@@ -114,17 +114,27 @@ def current_agreement(ctx: Context, member: StaffMember, supervisor_id: str) -> 
     return max(agreements, key=lambda a: a.signed_on or date.min, default=None)
 
 
+def supervision_due(ctx: Context, member: StaffMember) -> tuple[StaffMember, Due] | None:
+    """The supervisor and the next 1:1 due of a member of staff in post on as-of; None for those
+    not in post or with no supervisor. The compliance report reads the same answer the findings
+    do, on the day and at each month end."""
+    if not member.is_active(ctx.as_of):
+        return None
+    supervisor = ctx.supervisor_of(member)
+    if supervisor is None:
+        return None
+    sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
+    agreement = current_agreement(ctx, member, supervisor.staff_id)
+    return supervisor, next_supervision_due(member, sessions, agreement, ctx.policy.supervision, ctx.as_of)
+
+
 def supervision_findings(ctx: Context) -> Iterator[Finding]:
     """`supervision_upcoming` and `supervision_overdue` for every supervisee in post."""
     for member in ctx.snapshot.staff:
-        if not member.is_active(ctx.as_of):
+        supervised = supervision_due(ctx, member)
+        if supervised is None:
             continue
-        supervisor = ctx.supervisor_of(member)
-        if supervisor is None:
-            continue
-        sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
-        agreement = current_agreement(ctx, member, supervisor.staff_id)
-        due = next_supervision_due(member, sessions, agreement, ctx.policy.supervision, ctx.as_of)
+        supervisor, due = supervised
         timing = ctx.timing(due.on)
         if timing is None:
             continue

@@ -1,0 +1,100 @@
+"""Supervision records: written and signed within the policy's timescales over a period, and the
+records still waiting for a signature.
+
+A step counts once it is done or its deadline has passed: a record written on time counts as on
+time, one not yet written but still inside its working days is not counted either way. A
+disputed record is the supervisee's answer, not a missing signature: it is listed among the
+exceptions and left out of the signed share. Anything dated after the day is not done yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from models.compliance.shares import Share
+from models.policy.context import Context
+from models.policy.facts import SessionStatus, SupervisionSession
+
+
+@dataclass(frozen=True)
+class RecordTimeliness:
+    written: Share
+    signed: Share
+
+
+@dataclass(frozen=True)
+class WaitingRecord:
+    """A record shared with the supervisee and not yet signed or disputed."""
+
+    session: SupervisionSession
+    received: date
+    deadline: date
+    working_days_waiting: int
+    late: bool
+    deemed_agreed: bool
+
+
+def held_one_to_ones(
+    ctx: Context, staff_ids: Iterable[str], since: date = date.min
+) -> Iterator[SupervisionSession]:
+    """Held 1:1s, whose records the policy times, in (since, as-of] for these supervisees."""
+    for staff_id in staff_ids:
+        for session in ctx.snapshot.sessions_by_supervisee.get(staff_id, []):
+            if (
+                session.status is SessionStatus.HELD
+                and session.is_one_to_one
+                and session.held_on is not None
+                and since < session.held_on <= ctx.as_of
+            ):
+                yield session
+
+
+def timeliness(ctx: Context, sessions: Iterable[SupervisionSession]) -> RecordTimeliness:
+    """The share of records written, and of records signed, within the policy's working days."""
+    rules, calendar, day = ctx.policy.records, ctx.calendar, ctx.as_of
+    written_flags: list[bool] = []
+    signed_flags: list[bool] = []
+    for session in sessions:
+        assert session.held_on is not None
+        written = _by(session.record_written_on or session.record_circulated_on, day)
+        deadline = calendar.add_working_days(session.held_on, rules.written_within_working_days)
+        if written is not None or day > deadline:
+            written_flags.append(written is not None and written <= deadline)
+        received = _by(session.record_circulated_on, day) or written
+        if received is None or session.record_disputed:
+            continue
+        signed = _by(session.supervisee_signed_on, day)
+        deadline = calendar.add_working_days(received, rules.signed_within_working_days)
+        if signed is not None or day > deadline:
+            signed_flags.append(signed is not None and signed <= deadline)
+    return RecordTimeliness(Share.of_flags(written_flags), Share.of_flags(signed_flags))
+
+
+def waiting_for_signature(ctx: Context, sessions: Iterable[SupervisionSession]) -> list[WaitingRecord]:
+    """Records shared and unsigned on the day, longest waiting first."""
+    rules, calendar, day = ctx.policy.records, ctx.calendar, ctx.as_of
+    waiting = []
+    for session in sessions:
+        received = _by(session.record_circulated_on or session.record_written_on, day)
+        if received is None or session.record_disputed or _by(session.supervisee_signed_on, day):
+            continue
+        deadline = calendar.add_working_days(received, rules.signed_within_working_days)
+        late = day > deadline
+        waiting.append(
+            WaitingRecord(
+                session,
+                received,
+                deadline,
+                calendar.working_days_between(received, day),
+                late,
+                late and rules.deemed_agreed,
+            )
+        )
+    return sorted(waiting, key=lambda w: (-w.working_days_waiting, w.session.session_id))
+
+
+def _by(done: date | None, day: date) -> date | None:
+    """The date a step was done, if it was done by `day`."""
+    return done if done is not None and done <= day else None

@@ -1,0 +1,263 @@
+"""The compliance report as data: every figure for the service, its lines and teams on one day.
+
+`build_report` reads a snapshot, the policy and the day's findings; it never reads the clock or
+the database, so the figures are tested table-driven and rendered the same to HTML, XLSX and
+CSV. Each figure carries the sentence that says how it is computed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from models.compliance.cases import CaseStatus, cases_on
+from models.compliance.people import (
+    AbsentSupervisor,
+    EarlyCareer,
+    absent_supervisors,
+    early_career,
+    supervisees_by_supervisor,
+)
+from models.compliance.records import (
+    RecordTimeliness,
+    WaitingRecord,
+    held_one_to_ones,
+    timeliness,
+    waiting_for_signature,
+)
+from models.compliance.scopes import Scope, natural, scopes
+from models.compliance.shares import Share
+from models.compliance.supervision import SupervisionStatus, month_ends, share_within, supervision_on
+from models.policy.calendar import WorkingCalendar
+from models.policy.context import Context
+from models.policy.facts import Absence, Snapshot, StaffMember, SupervisionSession
+from models.policy.findings import Finding, Kind, Stage
+from models.policy.policy import Policy
+
+PERIODS = (3, 12)  # months over which record timeliness is reported
+
+
+@dataclass(frozen=True)
+class ScopeFigures:
+    """One row of the headline table: a scope's 1:1 share today, at each month end, and its
+    records' timeliness over each period."""
+
+    scope: Scope
+    today: Share
+    trend: tuple[Share, ...]
+    records: dict[int, RecordTimeliness]
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """One line of the overdue list: a finding past its due date, with the people around it."""
+
+    finding: Finding
+    member: StaffMember | None
+    supervisor: StaffMember | None
+
+
+@dataclass(frozen=True)
+class SupervisorLoad:
+    supervisor: StaffMember
+    supervisees: int
+    overdue: int
+    away: bool
+
+
+@dataclass
+class ComplianceReport:
+    council: str | None
+    as_of: date
+    policy: Policy
+    team: str | None
+    months: list[date]
+    scopes: list[ScopeFigures]
+    cases_by_category: dict[str, Share]
+    cases_by_team: dict[str, Share]
+    overdue_cases: list[CaseStatus]
+    waiting: list[WaitingRecord]
+    loads: list[SupervisorLoad]
+    absent: list[AbsentSupervisor]
+    early: list[EarlyCareer]
+    overdue: list[Overdue]
+    absences: list[Absence]
+    disputed: list[SupervisionSession]
+    staff_by_id: dict[str, StaffMember] = field(repr=False)
+
+    @property
+    def service(self) -> ScopeFigures:
+        """The first scope: the whole service, or the one team asked for."""
+        return self.scopes[0]
+
+    def name_of(self, staff_id: str | None) -> str:
+        member = self.staff_by_id.get(staff_id or "")
+        return member.name if member else ""
+
+    def team_of(self, staff_id: str | None) -> str:
+        member = self.staff_by_id.get(staff_id or "")
+        return member.team if member else ""
+
+    @property
+    def methods(self) -> dict[str, str]:
+        """How each figure is computed, with the rule and the period it reads."""
+        policy = self.policy
+        records = policy.records
+        supervision = policy.supervision
+        return {
+            "supervision": (
+                "Staff in post with a supervisor on the day, whose next 1:1 supervision is not past "
+                "due. Due is one interval after the last held 1:1 (group sessions never count), or "
+                "after the start date; the interval is the role's (supervision.default: "
+                f"{supervision.default.source}), stepped up for ASYEs (supervision.asye: "
+                f"{supervision.asye.source}) and probation, or a stricter agreement's. Month ends "
+                "are computed by the same rule over the data held today."
+            ),
+            "bands": (
+                f"Green at {policy.compliance.green_from:g}% or more, amber from "
+                f"{policy.compliance.amber_from:g}%, red below (compliance: {policy.compliance.source})."
+            ),
+            "records": (
+                "Held 1:1s in the period (the last 3 or 12 months to the day). Written: the record "
+                f"written within {records.written_within_working_days} working days of the session "
+                f"(records.written_within_working_days: {records.written_source}). Signed: signed by "
+                f"the supervisee within {records.signed_within_working_days} working days of receiving "
+                f"it (records.signed_within_working_days: {records.signed_source}). A record counts "
+                "once done or past its deadline; disputed records are exceptions, not counted."
+            ),
+            "waiting": (
+                "Records shared with the supervisee and neither signed nor disputed on the day; age in "
+                "working days since shared (bank holidays and the council's closures excluded)."
+            ),
+            "cases": (
+                "Cases open on the day whose worker is in post; within interval when the next "
+                "discussion in supervision is not past due (the category's interval after the last "
+                "discussion since allocation; cases.categories, cases.default: "
+                f"{policy.cases.default.source})."
+            ),
+            "people": (
+                "Supervisees per supervisor on the day (the line manager, or the supervisor of the "
+                "latest agreement). Away: any absence on the day, shown by dates only; the "
+                "supervisor's line manager arranges cover."
+            ),
+            "overdue": (
+                "Every finding of the night past its due date except case discussions (listed by "
+                "case): working days late exclude weekends, bank holidays and closures; the stage "
+                f"turns to escalate after {policy.escalation.after_working_days} working days "
+                f"(escalation: {policy.escalation.source})."
+            ),
+        }
+
+
+def build_report(
+    snapshot: Snapshot,
+    policy: Policy,
+    findings: list[Finding],
+    as_of: date,
+    council: str | None = None,
+    team: str | None = None,
+) -> ComplianceReport:
+    """Every figure of the report for `as_of`; with `team`, for that team's people only."""
+    calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
+    ctx = Context(snapshot=snapshot, policy=policy, as_of=as_of, calendar=calendar)
+    rows = scopes(snapshot, as_of, team)
+    if not rows:
+        raise ValueError(f"no team called {team!r} has anyone in post on {as_of}")
+    people = rows[0].staff_ids
+    months = month_ends(as_of)
+    today = supervision_on(ctx, as_of)
+    at_month_end = [supervision_on(ctx, day) for day in months]
+    figures = [
+        ScopeFigures(
+            scope,
+            share_within(today, scope),
+            tuple(share_within(statuses, scope) for statuses in at_month_end),
+            {
+                months_back: timeliness(
+                    ctx, held_one_to_ones(ctx, scope.staff_ids, as_of - relativedelta(months=months_back))
+                )
+                for months_back in PERIODS
+            },
+        )
+        for scope in rows
+    ]
+    # a team with no one supervised (a directorate of one) has no figure to show
+    figures = [f for f in figures if f.today.of or any(share.of for share in f.trend)] or figures[:1]
+    cases = [c for c in cases_on(ctx) if c.worker.staff_id in people]
+    in_scope = {staff_id: s for staff_id, s in today.items() if staff_id in people}
+    year_ago = as_of - relativedelta(months=12)
+    return ComplianceReport(
+        council=council,
+        as_of=as_of,
+        policy=policy,
+        team=team,
+        months=months,
+        scopes=figures,
+        cases_by_category=_shares(cases, lambda c: c.case.category.value),
+        cases_by_team=_shares(cases, lambda c: c.worker.team),
+        overdue_cases=sorted(
+            (c for c in cases if not c.within), key=lambda c: (-c.working_days_late, c.case.case_id)
+        ),
+        waiting=waiting_for_signature(ctx, held_one_to_ones(ctx, _in_post(ctx, people))),
+        loads=_loads(ctx, in_scope),
+        absent=absent_supervisors(ctx, in_scope),
+        early=[e for e in early_career(ctx) if e.member.staff_id in people],
+        overdue=_overdue(ctx, findings, people),
+        absences=sorted(
+            (
+                a
+                for a in snapshot.absences
+                if a.staff_id in people and a.start_date <= as_of and (a.end_date or as_of) > year_ago
+            ),
+            key=lambda a: (a.start_date, a.staff_id),
+        ),
+        disputed=sorted(
+            (s for s in held_one_to_ones(ctx, people, year_ago) if s.record_disputed),
+            key=lambda s: (s.held_on or as_of, s.session_id),
+        ),
+        staff_by_id=snapshot.staff_by_id,
+    )
+
+
+def _in_post(ctx: Context, people: frozenset[str]) -> list[str]:
+    return [staff_id for staff_id in people if ctx.active(staff_id)]
+
+
+def _shares(cases: list[CaseStatus], key: Callable[[CaseStatus], str]) -> dict[str, Share]:
+    grouped: dict[str, list[bool]] = defaultdict(list)
+    for case in cases:
+        grouped[key(case)].append(case.within)
+    return {name: Share.of_flags(grouped[name]) for name in sorted(grouped, key=natural)}
+
+
+def _loads(ctx: Context, statuses: dict[str, SupervisionStatus]) -> list[SupervisorLoad]:
+    loads = []
+    for supervisor_id, supervised in supervisees_by_supervisor(statuses).items():
+        loads.append(
+            SupervisorLoad(
+                ctx.snapshot.staff_by_id[supervisor_id],
+                len(supervised),
+                sum(not s.within for s in supervised),
+                ctx.is_absent(supervisor_id),
+            )
+        )
+    return sorted(loads, key=lambda load: (natural(load.supervisor.team), load.supervisor.name))
+
+
+def _overdue(ctx: Context, findings: list[Finding], people: frozenset[str]) -> list[Overdue]:
+    listed = [
+        f
+        for f in findings
+        if f.stage is not Stage.UPCOMING
+        and f.kind is not Kind.CASE_DISCUSSION_OVERDUE
+        and f.staff_id in people
+    ]
+    rows = []
+    for finding in sorted(listed, key=lambda f: (-f.working_days_overdue, f.sort_key)):
+        member = ctx.snapshot.staff_by_id.get(finding.staff_id)
+        rows.append(Overdue(finding, member, ctx.supervisor_of(member) if member else None))
+    return rows

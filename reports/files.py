@@ -1,0 +1,101 @@
+"""The report's tables as files a council already uses: an XLSX workbook with one sheet per table
+(and a contents sheet saying how each is computed), or one CSV file per table."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.tables import Format, Table, Value
+
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
+    """One sheet per table, named by its key; percentages as spreadsheet percentages and dates
+    as dates, so the council can sort, filter and chart them."""
+    book = Workbook(write_only=True)
+    contents = book.create_sheet("contents")
+    contents.column_dimensions["A"].width = 22
+    contents.column_dimensions["B"].width = 60
+    contents.column_dimensions["C"].width = 110
+    contents.append([_cell(contents, heading, font=_BOLD)])
+    contents.append([])
+    contents.append([_cell(contents, name, font=_BOLD) for name in ("Sheet", "Table", "How it is computed")])
+    for table in tables:
+        contents.append([table.key, table.title, _cell(contents, table.method, alignment=_WRAP)])
+    for table in tables:
+        sheet = book.create_sheet(table.key)
+        for index, column in enumerate(table.columns):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = _width(
+                column.name, table.rows, index
+            )
+        sheet.freeze_panes = "A2"
+        sheet.append([_cell(sheet, column.name, font=_BOLD) for column in table.columns])
+        for row in table.rows:
+            sheet.append(
+                [
+                    _value(sheet, value, column.format)
+                    for value, column in zip(row, table.columns, strict=True)
+                ]
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:
+    """One UTF-8 CSV per table, header first; percentages to one decimal place, dates ISO."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in tables:
+        path = folder / f"{table.key}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(column.name for column in table.columns)
+            for row in table.rows:
+                writer.writerow(
+                    _text(value, column.format) for value, column in zip(row, table.columns, strict=True)
+                )
+        written.append(path)
+    return written
+
+
+def _value(sheet: Worksheet, value: Value, format: Format) -> object:
+    if value is None:
+        return None
+    if format is Format.PERCENT:
+        return _cell(sheet, value / 100, number_format="0%")  # type: ignore[operator]
+    if isinstance(value, date):
+        return _cell(sheet, value, number_format="yyyy-mm-dd")
+    return value
+
+
+def _text(value: Value, format: Format) -> str:
+    if value is None:
+        return ""
+    if format is Format.PERCENT:
+        return f"{value:.1f}"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _cell(sheet: Worksheet, value: object, **style: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def _width(name: str, rows: list[tuple[Value, ...]], index: int) -> float:
+    """Wide enough for the header and the first rows, within reason."""
+    longest = max([len(name), *(len(str(row[index])) for row in rows[:50])])
+    return min(60, max(8, longest + 2))

@@ -1,0 +1,113 @@
+"""The report as one self-contained HTML page: styles inline, charts as inline SVG, no script and
+nothing fetched, so it opens from a file share, prints to PDF and survives being emailed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from models.compliance.report import ComplianceReport
+from models.compliance.shares import Share
+from reports.charts import bar_chart, trend_chart
+from reports.tables import Format, Value, report_tables
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("reports", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+SECTIONS = (
+    ("supervision", "1:1 supervision", ("service_trend", "supervision", "trend")),
+    ("records", "Supervision records", ("records", "unsigned")),
+    ("cases", "Case discussions", ("cases_by_category", "cases_by_team", "overdue_cases")),
+    ("people", "People", ("supervisors", "absent_supervisors", "early_career")),
+    ("overdue", "The overdue list", ("overdue",)),
+    (
+        "evidence",
+        "For inspection: the policy and the exceptions",
+        ("policy", "absences", "deemed_agreed", "disputed"),
+    ),
+)
+
+
+def render_html(report: ComplianceReport, evidence: bool = False) -> str:
+    tables = {table.key: table for table in report_tables(report, evidence)}
+    sections = [
+        (anchor, heading, [tables[key] for key in keys if key in tables])
+        for anchor, heading, keys in SECTIONS
+        if any(key in tables for key in keys)
+    ]
+    service = report.service
+    bands = report.policy.compliance
+    charted = [f for f in report.scopes[1:] if f.scope.kind == "line"] or report.scopes[1:] or report.scopes
+    return _ENVIRONMENT.get_template("report.html").render(
+        report=report,
+        evidence=evidence,
+        sections=sections,
+        glance=_at_a_glance(report),
+        trend_chart=trend_chart(
+            f"{service.scope.name}: share of supervisees whose 1:1 is within timescale, month ends and today",
+            [*report.months, report.as_of],
+            [*service.trend, service.today],
+            bands,
+        ),
+        scope_chart=bar_chart(
+            "Share of supervisees whose 1:1 is within timescale today, by "
+            + ("line" if charted[0].scope.kind == "line" else "team"),
+            [(f.scope.name, f.today, f.today.rating(bands)) for f in charted],
+        ),
+        cell=_cell,
+        numeric=_numeric,
+    )
+
+
+def _at_a_glance(report: ComplianceReport) -> list[tuple[str, str, str, str]]:
+    """The headline figures: (what, figure, rating, how)."""
+    bands = report.policy.compliance
+    service = report.service
+    records = service.records[3]
+    cases = Share.total(report.cases_by_category.values())
+    return [
+        (
+            "1:1 supervision within timescale today",
+            service.today.label(),
+            service.today.rating(bands),
+            "#supervision",
+        ),
+        (
+            "Records written on time, last 3 months",
+            records.written.label(),
+            records.written.rating(bands),
+            "#records",
+        ),
+        (
+            "Records signed on time, last 3 months",
+            records.signed.label(),
+            records.signed.rating(bands),
+            "#records",
+        ),
+        ("Open cases discussed within their interval", cases.label(), cases.rating(bands), "#cases"),
+        ("Items overdue tonight", str(len(report.overdue)), "none", "#overdue"),
+        ("Supervisors away today", str(len(report.absent)), "none", "#people"),
+    ]
+
+
+def _cell(value: Value, format: Format) -> Markup | str:
+    if value is None:
+        return "–"
+    if format is Format.PERCENT:
+        return f"{value:.0f}%"
+    if format is Format.RATING:
+        word = "no figure" if value == "none" else str(value)
+        return Markup('<span class="rating rating-{0}">{1}</span>').format(value, word)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _numeric(format: Format) -> bool:
+    return format in (Format.NUMBER, Format.PERCENT)

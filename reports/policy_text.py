@@ -1,0 +1,147 @@
+"""The policy in force in plain English, one sentence per rule with the source it comes from:
+what an inspector reads beside the figures (`oversight policy show` prints the same policy as
+data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from models.policy.policy import Policy, Staged
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    area: str
+    text: str
+    source: str
+
+
+def policy_rules(policy: Policy) -> list[PolicyRule]:
+    return list(_rules(policy))
+
+
+def _rules(policy: Policy) -> Iterator[PolicyRule]:
+    supervision = policy.supervision
+    yield PolicyRule(
+        "1:1 supervision",
+        f"Staff whose role is not named below have a 1:1 supervision at least {supervision.default.every}.",
+        supervision.default.source,
+    )
+    for role, frequency in supervision.roles.items():
+        yield PolicyRule(
+            "1:1 supervision",
+            f"Staff in the role {_words(role)}: at least {frequency.every}.",
+            frequency.source,
+        )
+    yield PolicyRule(
+        "1:1 supervision",
+        f"ASYEs, from their ASYE start: {_phases(supervision.asye)}.",
+        supervision.asye.source,
+    )
+    yield PolicyRule(
+        "1:1 supervision",
+        f"Staff on probation, from their start: {_phases(supervision.probation)}.",
+        supervision.probation.source,
+    )
+    sources = supervision.rule_sources
+    if supervision.calendar_month:
+        yield PolicyRule(
+            "1:1 supervision",
+            "Monthly means once a calendar month: the next is due by the end of the month after the last.",
+            sources.get("calendar_month", ""),
+        )
+    if supervision.part_time_pro_rata:
+        yield PolicyRule(
+            "1:1 supervision",
+            "Part-time staff: the interval stretches to the equivalent of their working time.",
+            sources.get("part_time_pro_rata", ""),
+        )
+    if supervision.max_missed_calendar_months is not None:
+        yield PolicyRule(
+            "1:1 supervision",
+            f"No more than {supervision.max_missed_calendar_months} whole calendar month(s) without a 1:1; "
+            "past that, overdue supervision is escalated at once.",
+            sources.get("max_missed_calendar_months", ""),
+        )
+    yield PolicyRule(
+        "1:1 supervision",
+        "Group supervision supplements a 1:1 but never replaces it.",
+        "all five seed policies",
+    )
+    yield PolicyRule(
+        "Rebooking",
+        f"A cancelled 1:1 is rebooked and held within {policy.rebooking.within_working_days} working days "
+        "of the cancellation, or of the return to work when cancelled for sickness.",
+        policy.rebooking.source,
+    )
+    records = policy.records
+    yield PolicyRule(
+        "Records",
+        f"The supervisor writes the record within {records.written_within_working_days} working days of the session.",
+        records.written_source,
+    )
+    yield PolicyRule(
+        "Records",
+        f"The supervisee signs it within {records.signed_within_working_days} working days of receiving it"
+        + ("; unsigned after that, it is deemed agreed." if records.deemed_agreed else "."),
+        records.signed_source,
+    )
+    for threshold in policy.absence.thresholds:
+        yield PolicyRule(
+            "Supervisor absence",
+            f"A supervisor away for more than {threshold.more_than.as_span()} ("
+            + ", ".join(_words(kind) for kind in threshold.kinds)
+            + "): their line manager arranges supervision for their supervisees.",
+            threshold.source,
+        )
+    cases = policy.cases
+    yield PolicyRule(
+        "Case discussions",
+        f"Every open case is discussed in supervision at least {cases.default.every} unless its category says otherwise.",
+        cases.default.source,
+    )
+    for category, frequency in cases.categories.items():
+        yield PolicyRule(
+            "Case discussions",
+            f"{category.label.capitalize()}: at least {frequency.every}.",
+            frequency.source,
+        )
+    if cases.first_within_working_days is not None:
+        yield PolicyRule(
+            "Case discussions",
+            f"A newly allocated case is first discussed within {cases.first_within_working_days} working days.",
+            cases.first_source or "",
+        )
+    agreements = policy.agreements
+    yield PolicyRule(
+        "Supervision agreements",
+        f"Signed within {agreements.signed_within.as_span()} of starting.",
+        agreements.signed_source,
+    )
+    yield PolicyRule(
+        "Supervision agreements",
+        f"Reviewed every {agreements.review_every.as_span()}.",
+        agreements.review_source,
+    )
+    escalation = policy.escalation
+    yield PolicyRule(
+        "Reminders",
+        f"Upcoming work is shown {policy.upcoming_within_days} days ahead; overdue work is chased, and "
+        f"escalated to the line manager after {escalation.after_working_days} working days; an unresolved "
+        f"item is raised again every {escalation.remind_every_working_days} working days.",
+        escalation.source,
+    )
+    yield PolicyRule(
+        "This report",
+        f"Green at {policy.compliance.green_from:g}% or more, amber from {policy.compliance.amber_from:g}%, red below.",
+        policy.compliance.source,
+    )
+
+
+def _phases(staged: Staged) -> str:
+    return ", then ".join(f"{phase.every} for the first {phase.until.as_span()}" for phase in staged.phases)
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")

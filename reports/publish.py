@@ -1,0 +1,47 @@
+"""Writing a report to disk in the formats asked for: the nightly page and workbook, an on-demand
+report, or an inspection evidence pack (one folder to hand over)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from models.compliance.report import ComplianceReport
+from reports.files import write_csvs, write_workbook
+from reports.html import render_html
+from reports.tables import report_tables
+
+FORMATS = ("html", "xlsx", "csv")
+
+
+def write_report(
+    report: ComplianceReport, folder: Path, formats: Iterable[str] = ("html", "xlsx"), evidence: bool = False
+) -> list[Path]:
+    """The report's files in `folder`, named for the day (and team): `compliance-2026-11-24.html`,
+    `.xlsx`, or a `-csv` folder of one file per table. An evidence pack goes into its own
+    `evidence-<day>` folder, HTML and workbook side by side."""
+    stem = "evidence" if evidence else "compliance"
+    name = f"{stem}-{report.as_of}" + (f"-{_slug(report.team)}" if report.team else "")
+    if evidence:
+        folder = folder / name
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = report_tables(report, evidence)
+    written = []
+    for format in formats:
+        if format == "html":
+            path = folder / f"{name}.html"
+            path.write_text(render_html(report, evidence), encoding="utf-8")
+            written.append(path)
+        elif format == "xlsx":
+            heading = f"Supervision compliance {report.council or ''} {report.as_of} ({report.policy.title})"
+            written.append(write_workbook(tables, folder / f"{name}.xlsx", " ".join(heading.split())))
+        elif format == "csv":
+            written.append(write_csvs(tables, folder / f"{name}-csv")[0].parent)
+        else:
+            raise ValueError(f"unknown report format {format!r}: use one of {', '.join(FORMATS)}")
+    return written
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

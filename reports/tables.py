@@ -1,0 +1,375 @@
+"""The report as tables: one list of typed columns and rows that the HTML page, the XLSX workbook
+and the CSV files all show, so the three never disagree.
+
+A share becomes three columns (within, of, percent) and its rating a fourth, written as a word:
+a reader without colour, or a spreadsheet, sees the same as everyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from models.compliance.report import PERIODS, ComplianceReport
+from models.compliance.shares import Share
+from models.policy.facts import CaseCategory
+from models.policy.policy import Policy
+from reports.policy_text import policy_rules
+
+Value = str | int | float | date | None
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    PERCENT = "percent"
+    DATE = "date"
+    RATING = "rating"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    format: Format = Format.TEXT
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # the sheet and CSV file name
+    title: str
+    method: str
+    columns: tuple[Column, ...]
+    rows: list[tuple[Value, ...]]
+
+
+def share_columns(label: str = "") -> tuple[Column, ...]:
+    """`Within`, `Of`, `%`, each after `label` when there is one."""
+    prefix = f"{label}: " if label else ""
+    return (
+        Column(f"{prefix}{'within' if label else 'Within'}", Format.NUMBER),
+        Column(f"{prefix}{'of' if label else 'Of'}", Format.NUMBER),
+        Column(f"{prefix}%", Format.PERCENT),
+    )
+
+
+def rated_columns(label: str = "") -> tuple[Column, ...]:
+    return (*share_columns(label), Column("Rating", Format.RATING))
+
+
+def share_values(share: Share) -> tuple[Value, ...]:
+    return (share.met, share.of, share.percent)
+
+
+def rated_values(share: Share, policy: Policy) -> tuple[Value, ...]:
+    return (*share_values(share), share.rating(policy.compliance))
+
+
+def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Table]:
+    """Every table of the report in page order; with `evidence`, the policy and the exceptions
+    an inspection asks for are added."""
+    methods = report.methods
+    policy = report.policy
+    service = report.service
+    tables = [
+        Table(
+            "service_trend",
+            f"{service.scope.name}: 1:1 supervision within timescale at each month end",
+            f"{methods['supervision']} {methods['bands']}",
+            (Column("Day", Format.DATE), *rated_columns()),
+            [
+                (day, *rated_values(share, policy))
+                for day, share in zip(
+                    [*report.months, report.as_of], [*service.trend, service.today], strict=True
+                )
+            ],
+        ),
+        Table(
+            "supervision",
+            "1:1 supervision within timescale today, by line and team",
+            f"{methods['supervision']} {methods['bands']}",
+            (Column("Scope"), Column("Kind"), Column("Teams"), *rated_columns("Supervisees")),
+            [
+                (f.scope.name, f.scope.kind, ", ".join(f.scope.teams), *rated_values(f.today, policy))
+                for f in report.scopes
+            ],
+        ),
+        Table(
+            "trend",
+            "1:1 supervision within timescale: the last twelve month ends (% of supervisees)",
+            methods["supervision"],
+            (
+                Column("Scope"),
+                *(Column(day.strftime("%b %Y"), Format.PERCENT) for day in report.months),
+                Column("Today", Format.PERCENT),
+            ),
+            [(f.scope.name, *(share.percent for share in f.trend), f.today.percent) for f in report.scopes],
+        ),
+        Table(
+            "records",
+            "Supervision records written and signed within timescale",
+            methods["records"],
+            (
+                Column("Scope"),
+                Column("Period"),
+                *share_columns("Written on time"),
+                *share_columns("Signed on time"),
+            ),
+            [
+                (
+                    f.scope.name,
+                    f"last {months} months",
+                    *share_values(f.records[months].written),
+                    *share_values(f.records[months].signed),
+                )
+                for f in report.scopes
+                for months in PERIODS
+            ],
+        ),
+        Table(
+            "unsigned",
+            "Records waiting for the supervisee's signature",
+            methods["waiting"],
+            (
+                Column("Session"),
+                Column("Supervisee"),
+                Column("Team"),
+                Column("Supervisor"),
+                Column("Held", Format.DATE),
+                Column("Shared", Format.DATE),
+                Column("Working days waiting", Format.NUMBER),
+                Column("Sign by", Format.DATE),
+                Column("Past the deadline"),
+            ),
+            [
+                (
+                    w.session.session_id,
+                    report.name_of(w.session.supervisee_id),
+                    report.team_of(w.session.supervisee_id),
+                    report.name_of(w.session.supervisor_id),
+                    w.session.held_on,
+                    w.received,
+                    w.working_days_waiting,
+                    w.deadline,
+                    ("yes: deemed agreed" if w.deemed_agreed else "yes") if w.late else "no",
+                )
+                for w in report.waiting
+            ],
+        ),
+        Table(
+            "cases_by_category",
+            "Open cases discussed within their interval, by category",
+            f"{methods['cases']} {methods['bands']}",
+            (Column("Category"), *rated_columns("Cases")),
+            [
+                (CaseCategory(category).label, *rated_values(share, policy))
+                for category, share in report.cases_by_category.items()
+            ],
+        ),
+        Table(
+            "cases_by_team",
+            "Open cases discussed within their interval, by team",
+            f"{methods['cases']} {methods['bands']}",
+            (Column("Team"), *rated_columns("Cases")),
+            [(team, *rated_values(share, policy)) for team, share in report.cases_by_team.items()],
+        ),
+        Table(
+            "overdue_cases",
+            "Case discussions overdue, by case reference",
+            methods["cases"],
+            (
+                Column("Case reference"),
+                Column("Category"),
+                Column("Team"),
+                Column("Worker"),
+                Column("Supervisor"),
+                Column("Due", Format.DATE),
+                Column("Working days late", Format.NUMBER),
+                Column("Rule"),
+            ),
+            [
+                (
+                    c.case.case_id,
+                    c.case.category.label,
+                    c.worker.team,
+                    c.worker.name,
+                    report.name_of(c.worker.line_manager_id),
+                    c.due,
+                    c.working_days_late,
+                    c.rule,
+                )
+                for c in report.overdue_cases
+            ],
+        ),
+        Table(
+            "supervisors",
+            "Supervisees per supervisor",
+            methods["people"],
+            (
+                Column("Supervisor"),
+                Column("Team"),
+                Column("Supervisees", Format.NUMBER),
+                Column("Of whom overdue", Format.NUMBER),
+                Column("Away today"),
+            ),
+            [
+                (
+                    load.supervisor.name,
+                    load.supervisor.team,
+                    load.supervisees,
+                    load.overdue,
+                    "yes" if load.away else "no",
+                )
+                for load in report.loads
+            ],
+        ),
+        Table(
+            "absent_supervisors",
+            "Supervisors away, and who arranges cover",
+            methods["people"],
+            (
+                Column("Supervisor"),
+                Column("Team"),
+                Column("Away since", Format.DATE),
+                Column("Expected back", Format.DATE),
+                Column("Days away", Format.NUMBER),
+                Column("Cover arranged by"),
+                Column("Supervisees: next 1:1 due"),
+            ),
+            [
+                (
+                    a.supervisor.name,
+                    a.supervisor.team,
+                    a.since,
+                    a.expected_back,
+                    a.days,
+                    a.cover.name if a.cover else "no line manager in post",
+                    "; ".join(f"{report.name_of(s.staff_id)} {s.due}" for s in a.supervisees),
+                )
+                for a in report.absent
+            ],
+        ),
+        Table(
+            "early_career",
+            "ASYEs, students and staff on probation",
+            "Staff in post whose supervision is stepped up: ASYEs from their ASYE start "
+            f"(supervision.asye: {policy.supervision.asye.source}), students "
+            f"(supervision.roles.student), and staff before their probation end date "
+            f"(supervision.probation: {policy.supervision.probation.source}).",
+            (
+                Column("Name"),
+                Column("Team"),
+                Column("Programme"),
+                Column("Since", Format.DATE),
+                Column("1:1 now"),
+                Column("Stage"),
+            ),
+            [
+                (e.member.name, e.member.team, e.programme, e.since, str(e.every), e.stage)
+                for e in report.early
+            ],
+        ),
+        Table(
+            "overdue",
+            "Everything overdue tonight",
+            methods["overdue"],
+            (
+                Column("Person"),
+                Column("Team"),
+                Column("Supervisor"),
+                Column("What"),
+                Column("Due", Format.DATE),
+                Column("Working days late", Format.NUMBER),
+                Column("Stage"),
+                Column("Rule"),
+            ),
+            [
+                (
+                    o.member.name if o.member else o.finding.staff_id,
+                    o.member.team if o.member else "",
+                    o.supervisor.name if o.supervisor else "",
+                    o.finding.kind.label,
+                    o.finding.due,
+                    o.finding.working_days_overdue,
+                    o.finding.stage.value,
+                    o.finding.rule,
+                )
+                for o in report.overdue
+            ],
+        ),
+    ]
+    if evidence:
+        tables += _evidence_tables(report)
+    return tables
+
+
+def _evidence_tables(report: ComplianceReport) -> list[Table]:
+    """The policy in force and the exceptions: absences by their dates only, records deemed
+    agreed, records disputed."""
+    return [
+        Table(
+            "policy",
+            f"The policy in force: {report.policy.title}",
+            "Each rule as Oversight applies it, with the section of the council's policy it comes from.",
+            (Column("Area"), Column("Rule"), Column("Source")),
+            [(rule.area, rule.text, rule.source) for rule in policy_rules(report.policy)],
+        ),
+        Table(
+            "absences",
+            "Absences in the last twelve months",
+            "Every absence of staff in scope that overlaps the last twelve months, by its dates. "
+            "The kind of absence is never shown: sickness is health data.",
+            (
+                Column("Person"),
+                Column("Team"),
+                Column("From", Format.DATE),
+                Column("To", Format.DATE),
+                Column("Expected back", Format.DATE),
+            ),
+            [
+                (
+                    report.name_of(a.staff_id),
+                    report.team_of(a.staff_id),
+                    a.start_date,
+                    a.end_date,
+                    a.expected_return,
+                )
+                for a in report.absences
+            ],
+        ),
+        Table(
+            "deemed_agreed",
+            "Records deemed agreed",
+            "Records unsigned past the signing deadline under a policy that deems them agreed "
+            f"(records.deemed_agreed: {report.policy.records.deemed_agreed}).",
+            (
+                Column("Session"),
+                Column("Supervisee"),
+                Column("Supervisor"),
+                Column("Shared", Format.DATE),
+                Column("Deemed agreed after", Format.DATE),
+            ),
+            [
+                (
+                    w.session.session_id,
+                    report.name_of(w.session.supervisee_id),
+                    report.name_of(w.session.supervisor_id),
+                    w.received,
+                    w.deadline,
+                )
+                for w in report.waiting
+                if w.deemed_agreed
+            ],
+        ),
+        Table(
+            "disputed",
+            "Records disputed by the supervisee",
+            "Held 1:1s of the last twelve months whose record the supervisee disputed; the "
+            "content of a record is never shown.",
+            (Column("Session"), Column("Supervisee"), Column("Supervisor"), Column("Held", Format.DATE)),
+            [
+                (s.session_id, report.name_of(s.supervisee_id), report.name_of(s.supervisor_id), s.held_on)
+                for s in report.disputed
+            ],
+        ),
+    ]
