@@ -21,7 +21,7 @@ LINE = "#1f4e8c"
 
 def trend_chart(title: str, days: list[date], shares: list[Share], bands: Compliance) -> Markup:
     """A line of the share within timescale at each day, over the policy's bands."""
-    width, height, left, right, top, bottom = 720, 260, 44, 16, 16, 40
+    width, height, left, right, top, bottom = 560, 320, 44, 16, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def y(percent: float) -> float:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
 from models.policy.facts import CaseCategory
+from models.policy.findings import Finding, Kind
 from models.policy.policy import Policy
 from reports.policy_text import policy_rules
 
@@ -53,8 +54,8 @@ def share_columns(label: str = "") -> tuple[Column, ...]:
     )
 
 
-def rated_columns(label: str = "") -> tuple[Column, ...]:
-    return (*share_columns(label), Column("Rating", Format.RATING))
+def rated_columns() -> tuple[Column, ...]:
+    return (*share_columns(), Column("Rating", Format.RATING))
 
 
 def share_values(share: Share) -> tuple[Value, ...]:
@@ -75,7 +76,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
         Table(
             "service_trend",
             f"{service.scope.name}: 1:1 supervision within timescale at each month end",
-            f"{methods['supervision']} {methods['bands']}",
+            f"{methods['supervision']} Rated by the bands under At a glance.",
             (Column("Day", Format.DATE), *rated_columns()),
             [
                 (day, *rated_values(share, policy))
@@ -87,8 +88,8 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
         Table(
             "supervision",
             "1:1 supervision within timescale today, by line and team",
-            f"{methods['supervision']} {methods['bands']}",
-            (Column("Scope"), Column("Kind"), Column("Teams"), *rated_columns("Supervisees")),
+            f"{methods['supervision']} Rated by the bands under At a glance.",
+            (Column("Scope"), Column("Kind"), Column("Teams"), *rated_columns()),
             [
                 (f.scope.name, f.scope.kind, ", ".join(f.scope.teams), *rated_values(f.today, policy))
                 for f in report.scopes
@@ -159,8 +160,8 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
         Table(
             "cases_by_category",
             "Open cases discussed within their interval, by category",
-            f"{methods['cases']} {methods['bands']}",
-            (Column("Category"), *rated_columns("Cases")),
+            f"{methods['cases']} Rated by the bands under At a glance.",
+            (Column("Category"), *rated_columns()),
             [
                 (CaseCategory(category).label, *rated_values(share, policy))
                 for category, share in report.cases_by_category.items()
@@ -169,8 +170,8 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
         Table(
             "cases_by_team",
             "Open cases discussed within their interval, by team",
-            f"{methods['cases']} {methods['bands']}",
-            (Column("Team"), *rated_columns("Cases")),
+            f"{methods['cases']} Rated by the bands under At a glance.",
+            (Column("Team"), *rated_columns()),
             [(team, *rated_values(share, policy)) for team, share in report.cases_by_team.items()],
         ),
         Table(
@@ -292,7 +293,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                     o.finding.due,
                     o.finding.working_days_overdue,
                     o.finding.stage.value,
-                    o.finding.rule,
+                    _rule_shown(o.finding),
                 )
                 for o in report.overdue
             ],
@@ -373,3 +374,11 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
             ],
         ),
     ]
+
+
+def _rule_shown(finding: Finding) -> str:
+    """The rule a finding cites; for an absent supervisor, not which absence threshold was crossed,
+    since the thresholds differ by kind of absence and sickness is health data."""
+    if finding.kind is Kind.SUPERVISOR_ABSENT:
+        return "absence.thresholds: away longer than the policy allows before cover is arranged"
+    return finding.rule

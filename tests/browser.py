@@ -51,14 +51,15 @@ def rendered_text(url: str, profile: Path, wait_ms: int = 15000) -> str:
     return result.stdout
 
 
-def screenshot(url: str, profile: Path, path: Path, wait_ms: int = 15000) -> Path:
+def screenshot(url: str, profile: Path, path: Path, wait_ms: int = 15000, size: str = "1280,800") -> Path:
     subprocess.run(
         [
             chromium_or_skip(),
             *FLAGS,
             f"--user-data-dir={profile}",
             f"--virtual-time-budget={wait_ms}",
-            "--window-size=1280,800",
+            f"--window-size={size}",
+            "--hide-scrollbars",
             f"--screenshot={path}",
             url,
         ],
@@ -66,3 +67,28 @@ def screenshot(url: str, profile: Path, path: Path, wait_ms: int = 15000) -> Pat
         timeout=120,
     )
     return path
+
+
+def print_to_pdf(url: str, profile: Path, path: Path) -> Path:
+    """The page as Chromium prints it (A4 by default), which is how a manager makes a PDF."""
+    subprocess.run(
+        [
+            chromium_or_skip(),
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={path}",
+            url,
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    return path
+
+
+def kept_output(name: str) -> Path:
+    """Where a test keeps what a person would want to look at afterwards (screenshots, PDFs):
+    `OVERSIGHT_TEST_OUTPUT`, or `test-output/` in the working folder."""
+    folder = Path(os.environ.get("OVERSIGHT_TEST_OUTPUT", "test-output")) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

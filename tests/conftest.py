@@ -22,6 +22,12 @@ def _postgres_or_skip() -> str:
     pytest.skip("no PostgreSQL: run the tests through `make test` (scripts/with-postgres)")
 
 
+@pytest.fixture(autouse=True)
+def reports_in_tmp(tmp_path, monkeypatch) -> None:
+    """A nightly run writes its compliance report: into the test's own folder, not the checkout."""
+    monkeypatch.setenv("OVERSIGHT_REPORTS", str(tmp_path / "reports"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> Iterator[str]:
     """An empty database, SQLite in a temporary file or a wiped PostgreSQL test database."""

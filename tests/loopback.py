@@ -1,5 +1,6 @@
-"""Real servers on 127.0.0.1 for delivery tests: an SMTP server (aiosmtpd) and an HTTPS server
-standing in for a Teams Workflows endpoint. Nothing here talks to any other address."""
+"""Real servers on 127.0.0.1 for tests: an SMTP server (aiosmtpd), an HTTPS server standing in
+for a Teams Workflows endpoint, and a static site for pages a browser opens. Nothing here talks
+to any other address."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -202,6 +203,43 @@ def teams_endpoint(
     thread.start()
     try:
         yield endpoint
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class StaticSite:
+    """A folder served on loopback, remembering every path asked for: a page that fetches
+    nothing shows up as one request."""
+
+    port: int
+    requested: list[str] = field(default_factory=list)
+
+    def url(self, name: str) -> str:
+        return f"http://{LOOPBACK}:{self.port}/{name}"
+
+
+@contextmanager
+def static_site(folder: Path) -> Iterator[StaticSite]:
+    site = StaticSite(free_port())
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
+
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            site.requested.append(self.path)
+            super().do_GET()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((LOOPBACK, site.port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
     finally:
         server.shutdown()
         server.server_close()

@@ -51,25 +51,43 @@ def held_one_to_ones(
                 yield session
 
 
-def timeliness(ctx: Context, sessions: Iterable[SupervisionSession]) -> RecordTimeliness:
-    """The share of records written, and of records signed, within the policy's working days."""
+@dataclass(frozen=True)
+class RecordOutcome:
+    """One held 1:1's record: written on time, signed on time; None while that step is not yet
+    due and not done (or, for signing, while there is nothing to sign or it is disputed)."""
+
+    session: SupervisionSession
+    written: bool | None
+    signed: bool | None
+
+
+def outcomes(ctx: Context, sessions: Iterable[SupervisionSession]) -> list[RecordOutcome]:
+    """Each record's outcome on the day, judged once, so that every scope counting it agrees."""
     rules, calendar, day = ctx.policy.records, ctx.calendar, ctx.as_of
-    written_flags: list[bool] = []
-    signed_flags: list[bool] = []
+    judged = []
     for session in sessions:
         assert session.held_on is not None
         written = _by(session.record_written_on or session.record_circulated_on, day)
         deadline = calendar.add_working_days(session.held_on, rules.written_within_working_days)
-        if written is not None or day > deadline:
-            written_flags.append(written is not None and written <= deadline)
+        written_on_time = (written is not None and written <= deadline) if written or day > deadline else None
         received = _by(session.record_circulated_on, day) or written
-        if received is None or session.record_disputed:
-            continue
-        signed = _by(session.supervisee_signed_on, day)
-        deadline = calendar.add_working_days(received, rules.signed_within_working_days)
-        if signed is not None or day > deadline:
-            signed_flags.append(signed is not None and signed <= deadline)
-    return RecordTimeliness(Share.of_flags(written_flags), Share.of_flags(signed_flags))
+        signed_on_time = None
+        if received is not None and not session.record_disputed:
+            signed = _by(session.supervisee_signed_on, day)
+            deadline = calendar.add_working_days(received, rules.signed_within_working_days)
+            if signed is not None or day > deadline:
+                signed_on_time = signed is not None and signed <= deadline
+        judged.append(RecordOutcome(session, written_on_time, signed_on_time))
+    return judged
+
+
+def timeliness(judged: Iterable[RecordOutcome]) -> RecordTimeliness:
+    """The share of records written, and of records signed, within the policy's working days."""
+    judged = list(judged)
+    return RecordTimeliness(
+        Share.of_flags(o.written for o in judged if o.written is not None),
+        Share.of_flags(o.signed for o in judged if o.signed is not None),
+    )
 
 
 def waiting_for_signature(ctx: Context, sessions: Iterable[SupervisionSession]) -> list[WaitingRecord]:

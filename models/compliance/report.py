@@ -23,9 +23,11 @@ from models.compliance.people import (
     supervisees_by_supervisor,
 )
 from models.compliance.records import (
+    RecordOutcome,
     RecordTimeliness,
     WaitingRecord,
     held_one_to_ones,
+    outcomes,
     timeliness,
     waiting_for_signature,
 )
@@ -171,15 +173,14 @@ def build_report(
     months = month_ends(as_of)
     today = supervision_on(ctx, as_of)
     at_month_end = [supervision_on(ctx, day) for day in months]
+    records = _group(outcomes(ctx, held_one_to_ones(ctx, people, as_of - relativedelta(months=max(PERIODS)))))
     figures = [
         ScopeFigures(
             scope,
             share_within(today, scope),
             tuple(share_within(statuses, scope) for statuses in at_month_end),
             {
-                months_back: timeliness(
-                    ctx, held_one_to_ones(ctx, scope.staff_ids, as_of - relativedelta(months=months_back))
-                )
+                months_back: _timeliness(records, scope, as_of - relativedelta(months=months_back))
                 for months_back in PERIODS
             },
         )
@@ -220,6 +221,23 @@ def build_report(
             key=lambda s: (s.held_on or as_of, s.session_id),
         ),
         staff_by_id=snapshot.staff_by_id,
+    )
+
+
+def _group(judged: list[RecordOutcome]) -> dict[str, list[RecordOutcome]]:
+    by_supervisee: dict[str, list[RecordOutcome]] = defaultdict(list)
+    for outcome in judged:
+        by_supervisee[outcome.session.supervisee_id].append(outcome)
+    return by_supervisee
+
+
+def _timeliness(records: dict[str, list[RecordOutcome]], scope: Scope, since: date) -> RecordTimeliness:
+    """The scope's records of sessions held after `since`."""
+    return timeliness(
+        o
+        for staff_id in scope.staff_ids
+        for o in records.get(staff_id, ())
+        if o.session.held_on > since  # type: ignore[operator]
     )
 
 

@@ -53,4 +53,4 @@ def month_ends(as_of: date, count: int = 12) -> list[date]:
 
 def share_within(statuses: dict[str, SupervisionStatus], scope: Scope) -> Share:
     """The share of the scope's supervisees whose 1:1 is within timescale."""
-    return Share.of_flags(s.within for staff_id, s in statuses.items() if staff_id in scope.staff_ids)
+    return Share.of_flags(statuses[staff_id].within for staff_id in scope.staff_ids if staff_id in statuses)

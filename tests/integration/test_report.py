@@ -1,0 +1,106 @@
+"""`oversight report` on the demo council, on SQLite and PostgreSQL: the files a head of service and
+an inspector receive, and their figures checked against the night's findings."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cli.main import app
+from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
+
+DAY = DEMO_AS_OF.isoformat()
+
+
+@pytest.fixture
+def oversight(database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args))
+
+    assert (
+        invoke("import", str(write_csvs(generate(SCALES["demo"]), tmp_path / "csv")[0].parent)).exit_code == 0
+    )
+    return invoke
+
+
+@pytest.fixture
+def findings(oversight) -> list[dict]:
+    return json.loads(oversight("findings", "--as-of", DAY).stdout)["findings"]
+
+
+def sheet(path: Path, name: str) -> list[dict]:
+    """A sheet's rows by header (a read-only workbook leaves trailing blanks out of a row)."""
+    header, *rows = load_workbook(path, read_only=True)[name].iter_rows(values_only=True)
+    return [dict(zip(header, (*row, *[None] * (len(header) - len(row))), strict=True)) for row in rows]
+
+
+def test_the_report_files_agree_with_the_nights_findings(oversight, findings, tmp_path):
+    result = oversight(
+        "report", "--as-of", DAY, "--format", "xlsx", "--format", "csv", "--out", str(tmp_path / "out")
+    )
+    assert result.exit_code == 0, result.output
+    workbook = tmp_path / "out" / f"compliance-{DAY}.xlsx"
+    assert f"wrote {workbook}" in result.stdout
+    kinds = Counter(f["kind"] for f in findings)
+    [service] = [row for row in sheet(workbook, "supervision") if row["Scope"] == "Whole service"]
+    assert service["Of"] - service["Within"] == kinds["supervision_overdue"] > 0
+    assert len(sheet(workbook, "overdue_cases")) == kinds["case_discussion_overdue"] > 0
+    late = [row for row in sheet(workbook, "unsigned") if row["Past the deadline"] == "yes"]
+    assert len(late) == kinds["record_unsigned"] > 0
+    listed = [f for f in findings if f["stage"] != "upcoming" and f["kind"] != "case_discussion_overdue"]
+    assert len(sheet(workbook, "overdue")) == len(listed)
+    assert len(sheet(workbook, "absent_supervisors")) == kinds["supervisor_absent"] == 1
+    # the CSV files are the same tables
+    with (tmp_path / "out" / f"compliance-{DAY}-csv" / "supervision.csv").open(encoding="utf-8") as handle:
+        [csv_service] = [row for row in csv.DictReader(handle) if row["Scope"] == "Whole service"]
+    assert (int(csv_service["Within"]), int(csv_service["Of"])) == (service["Within"], service["Of"])
+    trend = sheet(workbook, "service_trend")
+    assert [row["Day"].date().isoformat() for row in trend][-2:] == ["2026-10-31", DAY] and len(trend) == 13
+
+
+def test_the_evidence_pack_is_one_folder_with_the_policy_and_the_exceptions(oversight, tmp_path):
+    result = oversight("report", "--as-of", DAY, "--evidence", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    pack = tmp_path / f"evidence-{DAY}"
+    assert sorted(p.name for p in pack.iterdir()) == [f"evidence-{DAY}.html", f"evidence-{DAY}.xlsx"]
+    workbook = load_workbook(pack / f"evidence-{DAY}.xlsx", read_only=True)
+    assert {"contents", "policy", "absences", "deemed_agreed", "disputed", "overdue"} <= set(
+        workbook.sheetnames
+    )
+    policy = sheet(pack / f"evidence-{DAY}.xlsx", "policy")
+    assert any("48 hours" in row["Source"] for row in policy)
+    page = (pack / f"evidence-{DAY}.html").read_text(encoding="utf-8")
+    assert "The policy in force" in page and "Absences in the last twelve months" in page
+    assert "sickness" not in sheet(pack / f"evidence-{DAY}.xlsx", "absences").__repr__()
+
+
+def test_one_teams_report_counts_that_team_alone(oversight, findings, tmp_path):
+    result = oversight(
+        "report", "--as-of", DAY, "--team", "Team 2", "--format", "xlsx", "--out", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    workbook = tmp_path / f"compliance-{DAY}-team-2.xlsx"
+    assert [row["Scope"] for row in sheet(workbook, "supervision")] == ["Team 2"]
+    assert {row["Team"] for row in sheet(workbook, "overdue")} <= {"Team 2"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--team", "Team 99"], "error: no team called 'Team 99' has anyone in post on 2026-11-24"),
+        (["--format", "pdf"], "error: unknown format 'pdf': use one of html, xlsx, csv"),
+    ],
+)
+def test_a_report_that_cannot_be_made_says_why(oversight, tmp_path, args, message):
+    result = oversight("report", "--as-of", DAY, "--out", str(tmp_path), *args)
+    assert (result.exit_code, result.stderr.strip()) == (2, message)
+    assert "Traceback" not in result.output and not list(tmp_path.glob("compliance-*"))

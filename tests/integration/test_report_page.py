@@ -1,0 +1,161 @@
+"""The nightly report page as a person sees it: opened in headless Chromium from a loopback server,
+its figures read off the rendered page and checked against the findings, a screenshot and a
+printed PDF kept as test output (`test-output/report/`).
+
+Headless Chromium cannot dump a page with JavaScript switched off, so "works with JavaScript
+off" is checked on the file: no script, no event handler, no `javascript:` link."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from demo.council import DEMO_AS_OF
+from tests.browser import FLAGS, chromium_or_skip, kept_output, print_to_pdf, screenshot
+from tests.loopback import static_site
+
+DAY = DEMO_AS_OF.isoformat()
+
+
+class Tables(HTMLParser):
+    """The text of every cell of every `data-table`, by table key, and the page's headings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.headings: list[tuple[str, str]] = []
+        self.scoped_headers = self.headers = 0
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._heading: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table" and found.get("data-table"):
+            self._table = found["data-table"]
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table:
+            self._cell = []
+            if tag == "th":
+                self.headers += 1
+                self.scoped_headers += found.get("scope") in ("col", "row")
+        elif tag in ("h1", "h2", "h3"):
+            self._heading, self._text = tag, []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._heading:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+        elif tag == self._heading:
+            self.headings.append((tag, "".join(self._text).strip()))
+            self._heading = None
+
+    def rows(self, key: str) -> list[dict[str, str]]:
+        header, *rows = self.tables[key]
+        return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def report_page(prefect_server, tmp_path_factory):
+    """The demo council's night, run through the nightly flow; the page it wrote, and the findings."""
+    folder = tmp_path_factory.mktemp("demo")
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("OVERSIGHT_DATABASE_URL", "OVERSIGHT_OUTBOX", "OVERSIGHT_REPORTS"):
+            env.setenv(name, "")  # the demo sets these for its process: put them back afterwards
+        result = runner.invoke(app, ["demo", "--folder", str(folder)])
+        assert result.exit_code == 0, result.output
+        findings = json.loads(runner.invoke(app, ["findings", "--as-of", DAY]).stdout)["findings"]
+    page = folder / "reports" / f"compliance-{DAY}.html"
+    assert f"Compliance report: {page}" in result.stdout
+    return page, findings
+
+
+@pytest.fixture
+def site(report_page):
+    """The report's folder on loopback, as a browser on a council laptop would open it."""
+    with static_site(report_page[0].parent) as served:
+        yield served
+
+
+def test_the_page_opens_with_javascript_off_and_fetches_nothing_but_itself(report_page, site, tmp_path):
+    page, _ = report_page
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"<script|\son[a-z]+=|javascript:", html, re.IGNORECASE)
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    dom = _rendered(site.url(page.name), tmp_path)
+    assert site.requested == [f"/{page.name}"]
+    assert "Supervision compliance" in dom
+
+
+def test_the_figures_on_the_page_are_the_findings(report_page, site, tmp_path):
+    page, findings = report_page
+    dom = _rendered(site.url(page.name), tmp_path)
+    tables = Tables()
+    tables.feed(dom)
+    kinds = Counter(f["kind"] for f in findings)
+    service = next(row for row in tables.rows("supervision") if row["Scope"] == "Whole service")
+    assert int(service["Of"]) - int(service["Within"]) == kinds["supervision_overdue"] > 0
+    percent = round(100 * int(service["Within"]) / int(service["Of"]))
+    assert service["%"] == f"{percent}%" and service["Rating"] in ("green", "amber", "red")
+    assert len(tables.rows("overdue_cases")) == kinds["case_discussion_overdue"] > 0
+    assert {r["Case reference"] for r in tables.rows("overdue_cases")} == {
+        f["case_id"] for f in findings if f["kind"] == "case_discussion_overdue"
+    }
+    late = [r for r in tables.rows("unsigned") if r["Past the deadline"] == "yes"]
+    assert len(late) == kinds["record_unsigned"]
+    listed = [f for f in findings if f["stage"] != "upcoming" and f["kind"] != "case_discussion_overdue"]
+    assert len(tables.rows("overdue")) == len(listed)
+    trend = tables.rows("service_trend")
+    assert [r["Day"] for r in trend][-2:] == ["2026-10-31", DAY] and trend[-1]["Within"] == service["Within"]
+    # at a glance, the same figure as the table
+    assert f"{percent}% ({service['Within']} of {service['Of']})" in dom
+
+
+def test_the_page_is_accessible_printable_and_kept_as_a_picture(report_page, site, tmp_path):
+    page, _ = report_page
+    tables = Tables()
+    tables.feed(_rendered(site.url(page.name), tmp_path))
+    assert [text for tag, text in tables.headings if tag == "h1"] == ["Supervision compliance"]
+    assert tables.headers == tables.scoped_headers > 0  # every header cell says what it heads
+    html = page.read_text(encoding="utf-8")
+    assert html.count('role="img"') == html.count("<svg") == 2 and html.count("<title>") == 3
+    kept = kept_output("report")
+    top = screenshot(site.url(page.name), tmp_path / "chromium", kept / "report-top.png", 2000, "1280,1600")
+    pdf = print_to_pdf(site.url(page.name), tmp_path / "chromium", kept / "report.pdf")
+    assert top.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and top.stat().st_size > 50_000
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.read_bytes().count(b"/Type /Page") > 3
+
+
+def _rendered(url: str, tmp_path) -> str:
+    """The page's DOM as Chromium renders it."""
+    result = subprocess.run(
+        [
+            chromium_or_skip(),
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'chromium'}",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.stdout
