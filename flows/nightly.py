@@ -24,7 +24,7 @@ from tasks.council import (
 )
 from tasks.housekeeping import prune_history
 from tasks.reminders import decide_reminders, deliver_reminders, load_notice_history, store_reminders
-from tasks.report import publish_report
+from tasks.report import build_compliance, decide_weekly_summaries, publish_report
 
 
 @dataclass
@@ -76,8 +76,9 @@ def nightly(
     policy: str = "default",
     dry_run: bool = False,
 ) -> NightlySummary | State:
-    """Evaluate the council's policy on `as_of`, queue one digest per recipient, deliver them,
-    and write the compliance report (after the reminders, which must not wait on it).
+    """Evaluate the council's policy on `as_of`, queue one digest per recipient (and on the first
+    working day of the week each manager's summary of the compliance report), deliver them, then
+    write the report's page and workbook (after the reminders, which must not wait on files).
 
     `council` names whose settings to use (`models.councils`): a deployment passes a name, never
     a connection string. `as_of` defaults to today in Europe/London, resolved here once for the
@@ -94,20 +95,24 @@ def nightly(
     findings = evaluate_council(quote(snapshot), rules, as_of)
     told = load_notice_history(url)
     tonight = decide_reminders(quote(snapshot), quote(findings), quote(told), as_of, rules, delivery)
+    report = build_compliance(quote(snapshot), rules, quote(findings), as_of, council)
+    weekly = decide_weekly_summaries(
+        quote(report), quote(snapshot), settings.reports, settings.reports_url, delivery
+    )
     summary = NightlySummary(
         as_of=as_of,
         policy=policy,
         dry_run=dry_run,
         findings=dict(Counter(f.kind.value for f in findings)),
-        messages=tonight.messages,
+        messages=tonight.messages + weekly,
         working_day=tonight.working_day,
     )
     if dry_run:
         return summary
     record_findings(url, as_of, policy, quote(findings))
-    summary.queued = store_reminders(url, as_of, quote(tonight.messages))
+    summary.queued = store_reminders(url, as_of, quote(summary.messages))
     summary.delivery = delivered = deliver_reminders(url, delivery, as_of)
-    summary.report = publish_report(quote(snapshot), rules, quote(findings), as_of, council, settings.reports)
+    summary.report = publish_report(quote(report), settings.reports)
     summary.pruned = prune_history(url, as_of, settings.retention)
     undelivered = len(delivered.failed) + len(delivered.given_up)
     publish_summary(settings.label, as_of, policy, summary.findings, len(delivered.sent), undelivered)

@@ -21,8 +21,7 @@ def write_report(
     """The report's files in `folder`, named for the day (and team): `compliance-2026-11-24.html`,
     `.xlsx`, or a `-csv` folder of one file per table. An evidence pack goes into its own
     `evidence-<day>` folder, HTML and workbook side by side."""
-    stem = "evidence" if evidence else "compliance"
-    name = f"{stem}-{report.as_of}" + (f"-{_slug(report.team)}" if report.team else "")
+    name = report_name(report, evidence)
     if evidence:
         folder = folder / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -41,6 +40,12 @@ def write_report(
         else:
             raise ValueError(f"unknown report format {format!r}: use one of {', '.join(FORMATS)}")
     return written
+
+
+def report_name(report: ComplianceReport, evidence: bool = False) -> str:
+    """The file name, without extension, of a report: the day, and the team if it is one team's."""
+    stem = "evidence" if evidence else "compliance"
+    return f"{stem}-{report.as_of}" + (f"-{_slug(report.team)}" if report.team else "")
 
 
 def _slug(text: str) -> str:

@@ -1,5 +1,6 @@
-"""The night's compliance report: built from the findings the night evaluated, written beside the
-council's other files, and linked from the run in the Prefect UI."""
+"""The night's compliance report: its figures built from the findings the night evaluated, the
+weekly summaries taken from them, and the page and workbook written beside the council's other
+files and linked from the run in the Prefect UI."""
 
 from __future__ import annotations
 
@@ -10,30 +11,51 @@ from prefect import task
 from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NO_CACHE
 
-from models.compliance.report import build_report
+from models.compliance.report import ComplianceReport, build_report
+from models.messages import Outgoing
+from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Snapshot
 from models.policy.findings import Finding
 from models.policy.policy import Policy
-from reports.publish import write_report
+from notifications.settings import DeliverySettings
+from notifications.weekly import compose_weekly, is_first_working_day_of_week
+from reports.publish import report_name, write_report
 
 
 @task(cache_policy=NO_CACHE)
-def publish_report(
+def build_compliance(
+    snapshot: Snapshot, policy: Policy, findings: list[Finding], as_of: date, council: str | None
+) -> ComplianceReport:
+    return build_report(snapshot, policy, findings, as_of, council)
+
+
+@task(cache_policy=NO_CACHE)
+def decide_weekly_summaries(
+    report: ComplianceReport,
     snapshot: Snapshot,
-    policy: Policy,
-    findings: list[Finding],
-    as_of: date,
-    council: str | None,
     folder: Path,
-) -> list[Path]:
-    """The HTML page and XLSX workbook for `as_of`; the page is linked from the run's artifacts."""
-    report = build_report(snapshot, policy, findings, as_of, council)
+    link_base: str | None,
+    delivery: DeliverySettings,
+) -> list[Outgoing]:
+    """Each manager's weekly summary, on the first working day of the week; none on other days."""
+    calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
+    if not is_first_working_day_of_week(report.as_of, calendar):
+        return []
+    page = f"{report_name(report)}.html"
+    link = f"{link_base.rstrip('/')}/{page}" if link_base else (folder / page).resolve().as_uri()
+    return compose_weekly(report, link, delivery)
+
+
+@task(cache_policy=NO_CACHE)
+def publish_report(report: ComplianceReport, folder: Path) -> list[Path]:
+    """The HTML page and XLSX workbook; the page is linked from the run's artifacts."""
     written = write_report(report, folder)
     page = written[0].resolve()
+    council = report.council or "council"
     create_link_artifact(
-        key=f"oversight-{council or 'council'}-report",
+        key=f"oversight-{council}-report",
         link=page.as_uri(),
-        link_text=f"Compliance report {as_of}",
-        description=f"Oversight compliance report for {council or 'the council'} on {as_of}: {page}",
+        link_text=f"Compliance report {report.as_of}",
+        description=f"Oversight compliance report for {council} on {report.as_of}: {page}",
     )
     return written

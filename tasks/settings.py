@@ -26,6 +26,7 @@ class CouncilSettings:
     delivery: DeliverySettings
     retention: Retention
     reports: Path = Path(DEFAULT_REPORTS)
+    reports_url: str | None = None  # where managers open the reports folder, for the weekly link
 
     @property
     def label(self) -> str:
@@ -56,4 +57,5 @@ def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSet
         DeliverySettings.from_lookup(lookup),
         Retention.from_lookup(lookup),
         Path(lookup.get("REPORTS") or DEFAULT_REPORTS),
+        lookup.get("REPORTS_URL"),
     )

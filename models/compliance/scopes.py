@@ -21,6 +21,7 @@ class Scope:
     name: str
     staff_ids: frozenset[str]
     teams: tuple[str, ...] = ()
+    owner_id: str | None = None  # the line manager whose line this is
 
 
 def scopes(snapshot: Snapshot, as_of: date, team: str | None = None) -> list[Scope]:
@@ -44,7 +45,9 @@ def scopes(snapshot: Snapshot, as_of: date, team: str | None = None) -> list[Sco
         )
         if line_teams:
             role = head.role.replace("_", " ")
-            lines.append(Scope("line", f"{head.name}, {role}", frozenset(below), tuple(line_teams)))
+            lines.append(
+                Scope("line", f"{head.name}, {role}", frozenset(below), tuple(line_teams), head.staff_id)
+            )
     service = Scope("service", "Whole service", frozenset(m.staff_id for m in snapshot.staff), tuple(teams))
     return [service, *lines, *by_team]
 

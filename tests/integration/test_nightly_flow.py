@@ -123,3 +123,57 @@ def test_a_same_night_rerun_after_a_corrected_import_sends_the_new_item_and_then
     [kofi] = [m for m in second.messages if m.recipient_id == "S2"]
     assert "record circulated 2026-11-10 is not signed" in kofi.text
     assert all("2026-11-16" not in m.text for m in second.messages), "what was sent before is not sent again"
+
+
+def test_the_run_writes_the_compliance_report_and_links_it_from_the_prefect_ui(council_url, tmp_path):
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    summary = nightly(as_of=TUESDAY)
+    page, workbook = summary.report
+    assert (page, workbook) == (
+        tmp_path / "reports" / "compliance-2026-11-24.html",
+        tmp_path / "reports" / "compliance-2026-11-24.xlsx",
+    )
+    assert "1:1 supervision within timescale today" in page.read_text(encoding="utf-8")
+    response = httpx.post(
+        f"{PREFECT_API_URL.value()}/artifacts/filter",
+        json={
+            "artifacts": {"key": {"any_": ["oversight-council-report"]}},
+            "sort": "CREATED_DESC",
+            "limit": 1,
+        },
+    )
+    [artifact] = response.raise_for_status().json()
+    assert (artifact["type"], artifact["data"]) == (
+        "markdown",
+        f"[Compliance report 2026-11-24]({page.as_uri()})",
+    )
+
+
+def test_on_the_first_working_day_of_the_week_each_manager_gets_a_summary_once(
+    engine, database_url, tmp_path, monkeypatch
+):
+    from demo.council import SCALES, generate, write_csvs
+
+    rows = generate(SCALES["demo"])
+    import_paths(engine, [write_csvs(rows, tmp_path / "csv")[0].parent])
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", database_url)
+    monkeypatch.setenv("OVERSIGHT_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("OVERSIGHT_REPORTS_URL", "https://intranet.council.example/oversight/")
+    monday = date(2026, 11, 23)
+    first = nightly(as_of=monday)
+    weekly = [m for m in first.messages if m.subject.startswith("Supervision compliance, week of")]
+    managers = {
+        r["staff_id"]
+        for r in rows["staff"]
+        if r["role"] in ("team_manager", "head_of_service", "assistant_director")
+    }
+    assert {m.recipient_id for m in weekly} == managers and len(weekly) == len(managers)
+    assert all(
+        "https://intranet.council.example/oversight/compliance-2026-11-23.html" in m.text for m in weekly
+    )
+    assert set(first.sent) >= {str(tmp_path / "outbox" / (m.key.replace("/", "_") + ".eml")) for m in weekly}
+    again = nightly(as_of=monday)
+    assert (again.queued, again.sent) == (0, [])
+    assert not [m for m in nightly(as_of=TUESDAY, dry_run=True).messages if "week of" in m.subject]

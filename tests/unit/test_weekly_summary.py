@@ -1,0 +1,67 @@
+"""The weekly summary to managers: when it goes, to whom, and what it holds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models.compliance.report import build_report
+from models.policy.calendar import WorkingCalendar
+from models.policy.evaluate import evaluate
+from models.policy.policy import load_policy
+from notifications.settings import DeliverySettings
+from notifications.weekly import compose_weekly, is_first_working_day_of_week
+from tests.builders import absence, case, council, discussed, held, staff
+
+D = date
+MONDAY = D(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    "day, first",
+    [
+        (D(2026, 11, 23), True),  # a Monday
+        (D(2026, 11, 24), False),
+        (D(2026, 11, 28), False),  # a Saturday
+        (D(2026, 12, 29), True),  # Mon 28 Dec 2026 is the Boxing Day bank holiday
+        (D(2027, 3, 30), True),  # after Easter Monday 2027
+        (D(2027, 3, 31), False),
+    ],
+)
+def test_the_summary_goes_on_the_first_working_day_of_each_week(day, first):
+    assert is_first_working_day_of_week(day, WorkingCalendar()) is first
+
+
+def test_each_manager_gets_their_own_figures_and_no_one_elses_details():
+    facts = council(
+        None,
+        staff("M2", "team_manager", "H", team="Team 2"),
+        staff("S", team="Team 1"),
+        staff("S2", manager="M2", team="Team 2"),
+        held(D(2026, 11, 2)),
+        case("cp", D(2026, 1, 5)),
+        discussed(D(2026, 9, 1)),
+        absence("M2", "sickness", D(2026, 10, 1)),
+    )
+    policy = load_policy("default")
+    report = build_report(facts, policy, evaluate(facts, policy, MONDAY), MONDAY)
+    messages = compose_weekly(
+        report, "https://intranet.example/oversight/compliance-2026-11-23.html", DeliverySettings()
+    )
+    assert [(m.recipient_id, m.channel, m.address) for m in messages] == [
+        ("H", "outbox", "h@council.example"),
+        ("M", "outbox", "m@council.example"),
+        ("M2", "outbox", "m2@council.example"),
+    ]
+    by_recipient = {m.recipient_id: m for m in messages}
+    assert (
+        by_recipient["H"].subject
+        == "Supervision compliance, week of 23 November 2026: Worker H, head of service"
+    )
+    assert "1:1 supervision within timescale: 25% (1 of 4) (red)" in by_recipient["H"].text  # M, M2, S, S2
+    assert "Open cases discussed within their interval: 0% (0 of 1)" in by_recipient["M"].text
+    assert "https://intranet.example/oversight/compliance-2026-11-23.html" in by_recipient["M2"].html
+    assert not [m for m in messages if "sick" in (m.text + m.html).lower() or "C-1" in m.text]
+    again = compose_weekly(report, "elsewhere", DeliverySettings())
+    assert [m.key for m in again] == [m.key for m in messages]  # one summary per manager per night
