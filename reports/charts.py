@@ -21,7 +21,7 @@ LINE = "#1f4e8c"
 
 def trend_chart(title: str, days: list[date], shares: list[Share], bands: Compliance) -> Markup:
     """A line of the share within timescale at each day, over the policy's bands."""
-    width, height, left, right, top, bottom = 560, 320, 44, 16, 20, 40
+    width, height, left, right, top, bottom = 560, 320, 44, 56, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def y(percent: float) -> float:
@@ -41,7 +41,7 @@ def trend_chart(title: str, days: list[date], shares: list[Share], bands: Compli
             parts.append(
                 f'<rect x="{left}" y="{y(upper):.1f}" width="{plot_w}" height="{y(lower) - y(upper):.1f}" '
                 f'fill="{BAND_FILL[name]}"/>'
-                f'<text x="{width - right - 4}" y="{y(upper) + 12:.1f}" text-anchor="end" font-size="11" '
+                f'<text x="{left + plot_w + 6}" y="{y(upper) + 12:.1f}" font-size="11" '
                 f'fill="{INK}">{name}</text>'
             )
     for percent in (0, 25, 50, 75, 100):
@@ -55,7 +55,7 @@ def trend_chart(title: str, days: list[date], shares: list[Share], bands: Compli
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{LINE}" stroke-width="2"/>')
     for index, (day, share) in enumerate(zip(days, shares, strict=True)):
-        label = "today" if index == len(days) - 1 else day.strftime("%b %y")
+        label = "today" if index == len(days) - 1 else day.strftime("%b")
         parts.append(
             f'<text x="{x(index):.1f}" y="{height - 18}" text-anchor="middle" font-size="11" fill="{INK}">'
             f"{escape(label)}</text>"

@@ -75,39 +75,26 @@ def early_career(ctx: Context) -> list[EarlyCareer]:
     for member in ctx.snapshot.staff:
         if not member.is_active(ctx.as_of):
             continue
+        every = rules.role_frequency(member.role).every
         if member.role is Role.ASYE or member.asye_start is not None:
             since = member.asye_start or member.start_date
-            found.append(
-                _staged(ctx, member, "ASYE", since, rules.asye, rules.role_frequency(member.role).every)
-            )
+            found.append(EarlyCareer(member, "ASYE", since, *_stage(ctx, since, rules.asye, every)))
         elif member.role is Role.STUDENT:
-            every = rules.role_frequency(member.role).every
             found.append(
                 EarlyCareer(member, "student placement", member.start_date, every, f"{every} throughout")
             )
         elif member.probation_end is not None and ctx.as_of <= member.probation_end:
-            entry = _staged(ctx, member, "probation", member.start_date, rules.probation, rules.default.every)
-            found.append(
-                EarlyCareer(
-                    entry.member,
-                    entry.programme,
-                    entry.since,
-                    entry.every,
-                    f"{entry.stage}; probation ends {member.probation_end}",
-                )
-            )
+            now, stage = _stage(ctx, member.start_date, rules.probation, every)
+            stage += f"; probation ends {member.probation_end}"
+            found.append(EarlyCareer(member, "probation", member.start_date, now, stage))
     return sorted(found, key=lambda e: (e.programme, e.since, e.member.staff_id))
 
 
-def _staged(
-    ctx: Context, member: StaffMember, programme: str, since: date, staged: Staged, after: Interval
-) -> EarlyCareer:
-    """Where the member is in a staged frequency: which week, the interval now, when it eases."""
+def _stage(ctx: Context, since: date, staged: Staged, after: Interval) -> tuple[Interval, str]:
+    """Where a member is in a staged frequency: the interval now, and which week and until when."""
     week = (ctx.as_of - since).days // 7 + 1
     for phase in staged.phases:
         until = phase.until.after(since)
         if ctx.as_of < until:
-            return EarlyCareer(
-                member, programme, since, phase.every, f"week {week}: {phase.every} until {until}"
-            )
-    return EarlyCareer(member, programme, since, after, f"week {week}: past the stepped-up phases, {after}")
+            return phase.every, f"week {week}: {phase.every} until {until}"
+    return after, f"week {week}: past the stepped-up phases, {after}"

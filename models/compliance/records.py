@@ -15,7 +15,8 @@ from datetime import date
 
 from models.compliance.shares import Share
 from models.policy.context import Context
-from models.policy.facts import SessionStatus, SupervisionSession
+from models.policy.facts import SupervisionSession
+from models.policy.supervision import held_one_to_one
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,7 @@ def held_one_to_ones(
     """Held 1:1s, whose records the policy times, in (since, as-of] for these supervisees."""
     for staff_id in staff_ids:
         for session in ctx.snapshot.sessions_by_supervisee.get(staff_id, []):
-            if (
-                session.status is SessionStatus.HELD
-                and session.is_one_to_one
-                and session.held_on is not None
-                and since < session.held_on <= ctx.as_of
-            ):
+            if held_one_to_one(session, ctx.as_of) and since < session.held_on:  # type: ignore[operator]
                 yield session
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.policy.context import Context
-from models.policy.facts import SessionStatus, SupervisionSession
+from models.policy.facts import SupervisionSession
 from models.policy.findings import As, Finding, Kind
+from models.policy.supervision import held_one_to_one
 
 
 def record_findings(ctx: Context) -> Iterator[Finding]:
@@ -18,12 +19,7 @@ def record_findings(ctx: Context) -> Iterator[Finding]:
         if not member.is_active(ctx.as_of):
             continue
         for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
-            if (
-                session.status is SessionStatus.HELD
-                and session.is_one_to_one
-                and session.held_on is not None
-                and session.held_on <= ctx.as_of
-            ):
+            if held_one_to_one(session, ctx.as_of):
                 yield from _record_finding(ctx, session)
 
 

@@ -45,7 +45,7 @@ def next_supervision_due(
     rules: Supervision,
     as_of: date,
 ) -> Due:
-    held = [s.held_on for s in sessions if _held_one_to_one(s, as_of)]
+    held = [s.held_on for s in sessions if held_one_to_one(s, as_of)]
     last_held = max(held) if held else None
     anchor = last_held or (member.asye_start if _is_asye(member) else None) or member.start_date
     interval, rule = _interval_in_force(member, agreement, rules, anchor)
@@ -68,7 +68,8 @@ def missed_calendar_months(last: date, as_of: date) -> int:
     return max(0, (as_of.year - last.year) * 12 + as_of.month - last.month - 1)
 
 
-def _held_one_to_one(session: SupervisionSession, as_of: date) -> bool:
+def held_one_to_one(session: SupervisionSession, as_of: date) -> bool:
+    """A 1:1 held by `as_of`: the sessions that set the next due date and whose records are timed."""
     return (
         session.is_one_to_one
         and session.status is SessionStatus.HELD
@@ -166,7 +167,7 @@ def rebook_findings(ctx: Context) -> Iterator[Finding]:
         if not member.is_active(ctx.as_of):
             continue
         sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
-        held = [s.held_on for s in sessions if _held_one_to_one(s, ctx.as_of)]
+        held = [s.held_on for s in sessions if held_one_to_one(s, ctx.as_of)]
         for session in sessions:
             cancelled = session.cancelled_on or session.scheduled_for
             if (
