@@ -147,9 +147,13 @@ def test_oversight_serve_keeps_one_councils_schedule_and_runs_it_in_process(tmp_
         command = [oversight, "serve", "--council", "north", "--cron", "0 6 * * 1-5"]
         with running(command, {**server.environment, **settings}, tmp_path / "serve.log"):
             deadline = time.monotonic() + 90
-            while "oversight-nightly/north" not in (listed := server.cli("deployment", "ls").stdout):
+            # serve registers the night, then the alert: wait for both before asserting on either
+            wanted = ("oversight-nightly/north", "oversight-alert/alert")
+            listed = server.cli("deployment", "ls").stdout
+            while not all(name in listed for name in wanted):
                 assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
                 time.sleep(1)
+                listed = server.cli("deployment", "ls").stdout
             run = _run(server, "oversight-nightly/north")
             states = wait_for_runs(server, [run], timeout_s=120)
         schedule = server.cli("deployment", "inspect", "oversight-nightly/north").stdout
