@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -18,7 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from demo.council import DEMO_AS_OF
-from tests.browser import FLAGS, chromium_or_skip, kept_output, print_to_pdf, screenshot
+from tests.browser import kept_output, print_to_pdf, rendered_text, screenshot
 from tests.loopback import static_site
 
 DAY = DEMO_AS_OF.isoformat()
@@ -100,14 +99,14 @@ def test_the_page_opens_with_javascript_off_and_fetches_nothing_but_itself(repor
     html = page.read_text(encoding="utf-8")
     assert not re.search(r"<script|\son[a-z]+=|javascript:", html, re.IGNORECASE)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    dom = _rendered(site.url(page.name), tmp_path)
+    dom = rendered_text(site.url(page.name), tmp_path / "chromium", wait_ms=2000)
     assert site.requested == [f"/{page.name}"]
     assert "Supervision compliance" in dom
 
 
 def test_the_figures_on_the_page_are_the_findings(report_page, site, tmp_path):
     page, findings = report_page
-    dom = _rendered(site.url(page.name), tmp_path)
+    dom = rendered_text(site.url(page.name), tmp_path / "chromium", wait_ms=2000)
     tables = Tables()
     tables.feed(dom)
     kinds = Counter(f["kind"] for f in findings)
@@ -132,7 +131,7 @@ def test_the_figures_on_the_page_are_the_findings(report_page, site, tmp_path):
 def test_the_page_is_accessible_printable_and_kept_as_a_picture(report_page, site, tmp_path):
     page, _ = report_page
     tables = Tables()
-    tables.feed(_rendered(site.url(page.name), tmp_path))
+    tables.feed(rendered_text(site.url(page.name), tmp_path / "chromium", wait_ms=2000))
     assert [text for tag, text in tables.headings if tag == "h1"] == ["Supervision compliance"]
     assert tables.headers == tables.scoped_headers > 0  # every header cell says what it heads
     html = page.read_text(encoding="utf-8")
@@ -142,20 +141,3 @@ def test_the_page_is_accessible_printable_and_kept_as_a_picture(report_page, sit
     pdf = print_to_pdf(site.url(page.name), tmp_path / "chromium", kept / "report.pdf")
     assert top.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and top.stat().st_size > 50_000
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.read_bytes().count(b"/Type /Page") > 3
-
-
-def _rendered(url: str, tmp_path) -> str:
-    """The page's DOM as Chromium renders it."""
-    result = subprocess.run(
-        [
-            chromium_or_skip(),
-            *FLAGS,
-            f"--user-data-dir={tmp_path / 'chromium'}",
-            "--dump-dom",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return result.stdout
