@@ -11,7 +11,7 @@ from markupsafe import Markup
 from models.compliance.report import ComplianceReport
 from models.compliance.shares import Share
 from reports.charts import bar_chart, trend_chart
-from reports.tables import Format, Value, report_tables
+from reports.tables import Format, Table, Value
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -34,12 +34,13 @@ SECTIONS = (
 )
 
 
-def render_html(report: ComplianceReport, evidence: bool = False) -> str:
-    tables = {table.key: table for table in report_tables(report, evidence)}
+def render_html(report: ComplianceReport, tables: list[Table], evidence: bool = False) -> str:
+    """The page for the report's tables (`report_tables`, computed once for every format)."""
+    by_key = {table.key: table for table in tables}
     sections = [
-        (anchor, heading, [tables[key] for key in keys if key in tables])
+        (anchor, heading, [by_key[key] for key in keys if key in by_key])
         for anchor, heading, keys in SECTIONS
-        if any(key in tables for key in keys)
+        if any(key in by_key for key in keys)
     ]
     service = report.service
     bands = report.policy.compliance

@@ -30,7 +30,7 @@ def write_report(
     for format in formats:
         if format == "html":
             path = folder / f"{name}.html"
-            path.write_text(render_html(report, evidence), encoding="utf-8")
+            path.write_text(render_html(report, tables, evidence), encoding="utf-8")
             written.append(path)
         elif format == "xlsx":
             heading = f"Supervision compliance {report.council or ''} {report.as_of} ({report.policy.title})"

@@ -63,10 +63,10 @@ def outcomes(ctx: Context, sessions: Iterable[SupervisionSession]) -> list[Recor
     judged = []
     for session in sessions:
         assert session.held_on is not None
-        written = _by(session.record_written_on or session.record_circulated_on, day)
+        written = _written(session, day)
         deadline = calendar.add_working_days(session.held_on, rules.written_within_working_days)
         written_on_time = (written is not None and written <= deadline) if written or day > deadline else None
-        received = _by(session.record_circulated_on, day) or written
+        received = _received(session, day)
         signed_on_time = None
         if received is not None and not session.record_disputed:
             signed = _by(session.supervisee_signed_on, day)
@@ -91,7 +91,7 @@ def waiting_for_signature(ctx: Context, sessions: Iterable[SupervisionSession]) 
     rules, calendar, day = ctx.policy.records, ctx.calendar, ctx.as_of
     waiting = []
     for session in sessions:
-        received = _by(session.record_circulated_on or session.record_written_on, day)
+        received = _received(session, day)
         if received is None or session.record_disputed or _by(session.supervisee_signed_on, day):
             continue
         deadline = calendar.add_working_days(received, rules.signed_within_working_days)
@@ -107,6 +107,17 @@ def waiting_for_signature(ctx: Context, sessions: Iterable[SupervisionSession]) 
             )
         )
     return sorted(waiting, key=lambda w: (-w.working_days_waiting, w.session.session_id))
+
+
+def _written(session: SupervisionSession, day: date) -> date | None:
+    """When the record was written, if by `day` (a circulated record was written by then)."""
+    return _by(session.record_written_on or session.record_circulated_on, day)
+
+
+def _received(session: SupervisionSession, day: date) -> date | None:
+    """When the supervisee had the record, if by `day`: its circulation, or without one (as the
+    rules take it) its writing."""
+    return _by(session.record_circulated_on, day) or _written(session, day)
 
 
 def _by(done: date | None, day: date) -> date | None:

@@ -336,3 +336,16 @@ def test_an_asye_shows_their_stage():
 )
 def test_ratings_by_the_policys_bands(share, rating):
     assert share.rating(DEFAULT.compliance) == rating
+
+
+def test_a_record_circulated_after_the_day_waits_from_its_writing_as_in_the_signed_share():
+    session = held(
+        D(2026, 11, 2),
+        record_written_on=D(2026, 11, 3),
+        record_circulated_on=D(2026, 11, 30),
+        supervisee_signed_on=None,
+    )
+    ctx = _ctx(snapshot(staff(), session), AS_OF)
+    [waiting] = waiting_for_signature(ctx, [session])
+    assert (waiting.received, waiting.late) == (D(2026, 11, 3), True)
+    assert timeliness(outcomes(ctx, [session])).signed == Share(0, 1)
