@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from models.csvfiles import TABLES
+from models.policy.facts import INPUTS
 
 DEMO_AS_OF = date(2026, 11, 24)
 
@@ -87,7 +87,7 @@ class _Council:
         self.scale = scale
         self.as_of = as_of
         self.random = random.Random(seed)
-        self.rows: dict[str, list[dict[str, object]]] = {t.name: [] for t in TABLES}
+        self.rows: dict[str, list[dict[str, object]]] = {t.name: [] for t in INPUTS}
         self.counter = 0
 
     def next_id(self, prefix: str) -> str:
@@ -343,7 +343,7 @@ def write_csvs(rows: dict[str, list[dict[str, object]]], folder: Path) -> list[P
     """One contract file per table, header first, blanks for missing values."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for table in TABLES:
+    for table in INPUTS:
         path = folder / table.file
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)

@@ -5,246 +5,27 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from models.policy.facts import (
+    INPUTS,
     Absence,
-    AbsenceKind,
     Agreement,
-    CancelReason,
+    Appraisal,
+    Audit,
     Case,
-    CaseCategory,
-    Closure,
-    Discussion,
-    Role,
-    SessionKind,
+    Input,
+    Observation,
     SessionStatus,
     StaffMember,
     SupervisionSession,
 )
-from models.policy.intervals import Interval
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-# One RFC 5322 addr-spec in its common dot-atom form: no display name, no comments, no list.
-_LOCAL_PART = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-_MAILBOX = re.compile(f"{_LOCAL_PART}@{_DOMAIN}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_FIELD = 10_000  # characters in any field, read or ignored: far above any real value
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
-
-
-def _date(text: str) -> date:
-    if not _ISO_DATE.match(text):
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
-
-
-def _bool(text: str) -> bool:
-    if text.lower() in _TRUE:
-        return True
-    if text.lower() in _FALSE:
-        return False
-    raise ValueError(f"{text!r} is not true or false")
-
-
-def _fte(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not 0 < value <= 1:
-        raise ValueError(f"{text} is not more than 0 and at most 1")
-    return value
-
-
-def _frequency(text: str) -> str:
-    Interval.parse(text)
-    return text.strip().lower()
-
-
-def _enum(kind: type[StrEnum]) -> Callable[[str], StrEnum]:
-    def parse(text: str) -> StrEnum:
-        try:
-            return kind(text.strip())
-        except ValueError:
-            allowed = ", ".join(member.value for member in kind)
-            raise ValueError(f"{text!r} is not one of: {allowed}") from None
-
-    return parse
-
-
-def _identifier(text: str) -> str:
-    """Ids name files, message keys and URLs further on: letters, digits and `. _ : -` only."""
-    if not _ID.fullmatch(text):
-        raise ValueError(
-            f"{_shown(text)} is not an id: 1 to 64 letters, digits, '.', '_', ':' or '-', "
-            "starting with a letter or digit"
-        )
-    return text
-
-
-def _mailbox(text: str) -> str:
-    """One plain address (`name@council.gov.uk`): never a list, a display name or a header."""
-    if not text.isascii():
-        raise ValueError(
-            f"{_shown(text)} is not supported: internationalised (non-ASCII) addresses cannot be sent to"
-        )
-    if len(text) > 254 or not _MAILBOX.fullmatch(text):
-        raise ValueError(f"{_shown(text)} is not one email address (name@domain, nothing else)")
-    return text
-
-
-def _teams_tag(text: str) -> str:
-    """A channel tag that the operator's Apprise configuration defines; never an address, so
-    the data cannot choose where a message goes."""
-    if "://" in text or "@" in text:
-        raise ValueError(
-            "an address here would let the data choose where messages go: give the tag of a Teams "
-            "channel configured in OVERSIGHT_APPRISE_CONFIG"
-        )
-    if not _TAG.fullmatch(text):
-        raise ValueError(f"{_shown(text)} is not a tag: 1 to 64 letters, digits, '.', '_' or '-'")
-    return text
-
-
-def _text(limit: int) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if _CONTROL.search(text):
-            raise ValueError("contains a control character (a line break, tab or NUL)")
-        if len(text) > limit:
-            raise ValueError(f"is {len(text)} characters long; at most {limit}")
-        return text
-
-    return parse
-
-
-def _shown(text: str) -> str:
-    """A value quoted in a message, cut short: an error must not reprint a whole bad field."""
-    return repr(text if len(text) <= 80 else text[:77] + "...")
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    parse: Callable[[str], Any] = _identifier
-    optional: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    """One contract file: its columns, the fact each line becomes, and its upsert key."""
-
-    file: str
-    fact: type
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return self.file.removesuffix(".csv")
-
-
-TABLES: tuple[Table, ...] = (
-    Table("closures.csv", Closure, (Column("date", _date), Column("reason", _text(200))), ("date",)),
-    Table(
-        "staff.csv",
-        StaffMember,
-        (
-            Column("staff_id"),
-            Column("name", _text(200)),
-            Column("email", _mailbox),
-            Column("teams", _teams_tag, optional=True),
-            Column("role", _enum(Role)),
-            Column("team", _text(200)),
-            Column("line_manager_id", optional=True),
-            Column("start_date", _date),
-            Column("end_date", _date, optional=True),
-            Column("fte", _fte, optional=True),
-            Column("asye_start", _date, optional=True),
-            Column("probation_end", _date, optional=True),
-            Column("case_holding", _bool, optional=True),
-        ),
-        ("staff_id",),
-    ),
-    Table(
-        "agreements.csv",
-        Agreement,
-        (
-            Column("staff_id"),
-            Column("supervisor_id"),
-            Column("signed_on", _date, optional=True),
-            Column("frequency", _frequency, optional=True),
-            Column("review_due", _date, optional=True),
-        ),
-        ("staff_id", "supervisor_id"),
-    ),
-    Table(
-        "absences.csv",
-        Absence,
-        (
-            Column("absence_id"),
-            Column("staff_id"),
-            Column("kind", _enum(AbsenceKind)),
-            Column("start_date", _date),
-            Column("end_date", _date, optional=True),
-            Column("expected_return", _date, optional=True),
-        ),
-        ("absence_id",),
-    ),
-    Table(
-        "sessions.csv",
-        SupervisionSession,
-        (
-            Column("session_id"),
-            Column("supervisee_id"),
-            Column("supervisor_id"),
-            Column("kind", _enum(SessionKind)),
-            Column("scheduled_for", _date, optional=True),
-            Column("status", _enum(SessionStatus)),
-            Column("held_on", _date, optional=True),
-            Column("cancelled_on", _date, optional=True),
-            Column("cancel_reason", _enum(CancelReason), optional=True),
-            Column("record_written_on", _date, optional=True),
-            Column("record_circulated_on", _date, optional=True),
-            Column("supervisee_signed_on", _date, optional=True),
-            Column("supervisor_signed_on", _date, optional=True),
-            Column("record_disputed", _bool, optional=True),
-        ),
-        ("session_id",),
-    ),
-    Table(
-        "cases.csv",
-        Case,
-        (
-            Column("case_id"),
-            Column("category", _enum(CaseCategory)),
-            Column("worker_id"),
-            Column("allocated_on", _date),
-            Column("closed_on", _date, optional=True),
-        ),
-        ("case_id",),
-    ),
-    Table(
-        "discussions.csv",
-        Discussion,
-        (Column("case_id"), Column("discussed_on", _date), Column("session_id", optional=True)),
-        ("case_id", "discussed_on"),
-    ),
-)
-TABLE_BY_FILE = {table.file: table for table in TABLES}
+INPUT_BY_FILE = {table.file: table for table in INPUTS}
 
 
 @dataclass(frozen=True)
@@ -279,11 +60,14 @@ class ParsedImport:
 
 @dataclass(frozen=True)
 class Stored:
-    """What the database already holds that an import may refer to."""
+    """What the database already holds that an import may refer to: every member of staff's
+    line manager, the ids of the other inputs that are referred to (`cases`, `sessions`), and
+    the leavers whose records were destroyed under the retention rule (their rows are skipped;
+    a reference to one of them is not an error)."""
 
     line_managers: Mapping[str, str | None] = field(default_factory=dict)
-    case_ids: frozenset[str] = frozenset()
-    session_ids: frozenset[str] = frozenset()
+    ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    erased: frozenset[str] = frozenset()
 
 
 def collect_files(paths: Iterable[Path], parsed: ParsedImport) -> list[Path]:
@@ -294,9 +78,9 @@ def collect_files(paths: Iterable[Path], parsed: ParsedImport) -> list[Path]:
     for path in paths:
         if path.is_dir():
             for found in sorted(f for f in path.iterdir() if f.suffix.lower() == ".csv"):
-                if found.name in TABLE_BY_FILE:
+                if found.name in INPUT_BY_FILE:
                     files.append(found)
-                elif found.name.lower() in TABLE_BY_FILE:
+                elif found.name.lower() in INPUT_BY_FILE:
                     problems.append(
                         Problem(
                             str(found),
@@ -307,10 +91,10 @@ def collect_files(paths: Iterable[Path], parsed: ParsedImport) -> list[Path]:
                     )
                 else:
                     parsed.warnings.append(Problem(str(found), 1, "-", "not a contract file; skipped"))
-        elif path.is_file() and path.name in TABLE_BY_FILE:
+        elif path.is_file() and path.name in INPUT_BY_FILE:
             files.append(path)
         elif path.is_file():
-            known = ", ".join(TABLE_BY_FILE)
+            known = ", ".join(INPUT_BY_FILE)
             problems.append(Problem(str(path), 0, "-", f"not a contract file (expected one of {known})"))
         else:
             problems.append(Problem(str(path), 0, "-", "no such file or folder"))
@@ -324,7 +108,7 @@ def read_import(paths: Iterable[Path], stored: Stored = Stored()) -> ParsedImpor
     files = collect_files(paths, parsed)
     seen: dict[str, Path] = {}
     for path in files:
-        table = TABLE_BY_FILE[path.name]
+        table = INPUT_BY_FILE[path.name]
         if table.name in seen:
             parsed.problems.append(
                 Problem(str(path), 0, "-", f"a second {table.file} (first: {seen[table.name]})")
@@ -332,11 +116,12 @@ def read_import(paths: Iterable[Path], stored: Stored = Stored()) -> ParsedImpor
             continue
         seen[table.name] = path
         _parse_file(path, table, parsed)
+    _skip_erased(parsed, stored)
     _check_references(parsed, stored)
     return parsed
 
 
-def _parse_file(path: Path, table: Table, parsed: ParsedImport) -> None:
+def _parse_file(path: Path, table: Input, parsed: ParsedImport) -> None:
     name = str(path)
     raw = path.read_bytes()
     try:
@@ -374,7 +159,7 @@ def _records(reader: Any) -> Iterable[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _read_header(name: str, table: Table, cells: list[str], parsed: ParsedImport) -> bool:
+def _read_header(name: str, table: Input, cells: list[str], parsed: ParsedImport) -> bool:
     header = [h.strip() for h in cells]
     known = {c.name for c in table.columns}
     duplicates = sorted({h for h in header if header.count(h) > 1})
@@ -392,7 +177,7 @@ def _read_header(name: str, table: Table, cells: list[str], parsed: ParsedImport
 def _parse_line(
     name: str,
     line: int,
-    table: Table,
+    table: Input,
     header: list[str],
     cells: list[str],
     keys: dict[tuple[Any, ...], int],
@@ -428,7 +213,7 @@ def _parse_line(
 
 
 def _parse_cells(
-    file: str, line: int, table: Table, cells: dict[str, str], problems: list[Problem]
+    file: str, line: int, table: Input, cells: dict[str, str], problems: list[Problem]
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     ok = True
@@ -440,7 +225,7 @@ def _parse_cells(
                 ok = False
             continue
         try:
-            values[column.name] = column.parse(raw)
+            values[column.name] = column.value.parse(raw)
         except ValueError as error:
             problems.append(Problem(file, line, column.name, str(error)))
             ok = False
@@ -469,37 +254,61 @@ def _check_row(fact: Any) -> list[tuple[str, str]]:
             found.append(("held_on", "a held session needs the date it was held"))
         if fact.supervisee_id == fact.supervisor_id:
             found.append(("supervisor_id", f"{fact.supervisee_id} cannot supervise themself"))
+    elif isinstance(fact, Observation) and fact.observer_id == fact.staff_id:
+        found.append(("observer_id", f"{fact.staff_id} cannot observe themself"))
+    elif isinstance(fact, Appraisal) and fact.appraiser_id == fact.staff_id:
+        found.append(("appraiser_id", f"{fact.staff_id} cannot appraise themself"))
+    elif isinstance(fact, Audit) and fact.auditor_id == fact.subject_id:
+        found.append(("subject_id", f"{fact.auditor_id} cannot audit their own supervision file"))
     return found
 
 
-_REFERENCES: tuple[tuple[str, str, str], ...] = (
-    ("staff", "line_manager_id", "staff"),
-    ("agreements", "staff_id", "staff"),
-    ("agreements", "supervisor_id", "staff"),
-    ("absences", "staff_id", "staff"),
-    ("sessions", "supervisee_id", "staff"),
-    ("sessions", "supervisor_id", "staff"),
-    ("cases", "worker_id", "staff"),
-    ("discussions", "case_id", "cases"),
-    ("discussions", "session_id", "sessions"),
-)
+def _skip_erased(parsed: ParsedImport, stored: Stored) -> None:
+    """Leave out the rows of leavers whose records were destroyed, so that a full re-export
+    does not bring them back; one warning per file says how many."""
+    if not stored.erased:
+        return
+    for table in INPUTS:
+        rows = parsed.rows.get(table.name)
+        if table.owner is None or not rows:
+            continue
+        kept = [row for row in rows if getattr(row.fact, table.owner) not in stored.erased]
+        if len(kept) < len(rows):
+            skipped = len(rows) - len(kept)
+            parsed.warnings.append(
+                Problem(
+                    rows[0].file,
+                    1,
+                    table.owner,
+                    f"{skipped} row(s) skipped: they belong to leavers whose records were destroyed "
+                    "under the retention rule",
+                )
+            )
+            parsed.rows[table.name] = kept
 
 
 def _check_references(parsed: ParsedImport, stored: Stored) -> None:
-    """Every id referred to exists once the whole import is applied; no line-management loop."""
+    """Every id referred to exists once the whole import is applied (or belonged to a leaver
+    whose records were destroyed); no line-management loop."""
     line_managers = dict(stored.line_managers)
     line_managers.update({s.staff_id: s.line_manager_id for s in parsed.facts("staff")})
-    known = {
-        "staff": set(line_managers),
-        "cases": set(stored.case_ids) | {c.case_id for c in parsed.facts("cases")},
-        "sessions": set(stored.session_ids) | {s.session_id for s in parsed.facts("sessions")},
-    }
-    for table, column, target in _REFERENCES:
-        for row in parsed.rows.get(table, []):
-            ref = getattr(row.fact, column)
-            if ref is not None and ref not in known[target]:
-                noun = "member of staff" if target == "staff" else target.removesuffix("s")
-                parsed.problems.append(Problem(row.file, row.line, column, f"no {noun} {ref!r} exists"))
+    known: dict[str, set[str]] = {"staff": set(line_managers) | stored.erased}
+    for table in INPUTS:
+        if table.name != "staff" and len(table.key) == 1:
+            known[table.name] = set(stored.ids.get(table.name, ())) | {
+                getattr(fact, table.key[0]) for fact in parsed.facts(table.name)
+            }
+    for table in INPUTS:
+        references = [c for c in table.columns if c.value.refers_to]
+        for row in parsed.rows.get(table.name, []):
+            for column in references:
+                ref = getattr(row.fact, column.name)
+                target = column.value.refers_to
+                if ref is not None and ref not in known[target]:  # type: ignore[index]
+                    noun = "member of staff" if target == "staff" else target.removesuffix("s")  # type: ignore[union-attr]
+                    parsed.problems.append(
+                        Problem(row.file, row.line, column.name, f"no {noun} {ref!r} exists")
+                    )
     for row in parsed.rows.get("staff", []):
         loop = _management_loop(row.fact.staff_id, line_managers)
         if loop:

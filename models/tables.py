@@ -1,99 +1,59 @@
-"""The stored tables: the contract's seven, and what a nightly run remembers (findings, messages)."""
+"""The stored tables: the contract's inputs, derived from their declaration in
+`models.policy.facts.INPUTS`, and what a nightly run remembers (findings, messages, notices)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, Index, String, Text, UniqueConstraint, func
+import sqlalchemy as sa
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, String, Table, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base
+from models.policy.facts import INPUTS, Column, Input
 
 ID = String(64)
 
 
-class StaffRow(Base):
-    __tablename__ = "staff"
+def _stored(column: Column, key: tuple[str, ...]) -> sa.Column[Any]:
+    """A database column for an input's column: its type from the value it holds, nullable
+    when blank means "none", a default when blank means something else (`fte`: 1)."""
+    kind: Any = {
+        "text": String(column.value.width),
+        "date": Date(),
+        "float": Float(),
+        "bool": Boolean(),
+    }[column.value.storage]
+    return sa.Column(
+        column.name,
+        kind,
+        primary_key=column.name in key,
+        nullable=column.optional and column.default is None,
+        default=column.default,
+    )
+
+
+def _input_table(table: Input) -> Table:
+    return Table(
+        table.name,
+        Base.metadata,
+        *(_stored(column, table.key) for column in table.columns),
+        *(Index(f"ix_{table.name}_{name}", name) for name in table.indexed),
+    )
+
+
+INPUT_TABLES: dict[str, Table] = {table.name: _input_table(table) for table in INPUTS}
+
+
+class ErasedStaffRow(Base):
+    """Leavers whose records the retention rule destroyed: a later import skips their rows."""
+
+    __tablename__ = "erased_staff"
 
     staff_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
-    teams: Mapped[str | None] = mapped_column(String(320))
-    role: Mapped[str] = mapped_column(String(40))
-    team: Mapped[str] = mapped_column(String(200))
-    line_manager_id: Mapped[str | None] = mapped_column(ID)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
-    fte: Mapped[float] = mapped_column(Float, default=1.0)
-    asye_start: Mapped[date | None] = mapped_column(Date)
-    probation_end: Mapped[date | None] = mapped_column(Date)
-    case_holding: Mapped[bool | None]
-
-
-class AgreementRow(Base):
-    __tablename__ = "agreements"
-
-    staff_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    supervisor_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    signed_on: Mapped[date | None] = mapped_column(Date)
-    frequency: Mapped[str | None] = mapped_column(String(20))
-    review_due: Mapped[date | None] = mapped_column(Date)
-
-
-class SessionRow(Base):
-    __tablename__ = "sessions"
-    __table_args__ = (Index("ix_sessions_supervisee_id", "supervisee_id"),)
-
-    session_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    supervisee_id: Mapped[str] = mapped_column(ID)
-    supervisor_id: Mapped[str] = mapped_column(ID)
-    kind: Mapped[str] = mapped_column(String(20))
-    scheduled_for: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))
-    held_on: Mapped[date | None] = mapped_column(Date)
-    cancelled_on: Mapped[date | None] = mapped_column(Date)
-    cancel_reason: Mapped[str | None] = mapped_column(String(20))
-    record_written_on: Mapped[date | None] = mapped_column(Date)
-    record_circulated_on: Mapped[date | None] = mapped_column(Date)
-    supervisee_signed_on: Mapped[date | None] = mapped_column(Date)
-    supervisor_signed_on: Mapped[date | None] = mapped_column(Date)
-    record_disputed: Mapped[bool] = mapped_column(default=False)
-
-
-class AbsenceRow(Base):
-    __tablename__ = "absences"
-
-    absence_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    staff_id: Mapped[str] = mapped_column(ID)
-    kind: Mapped[str] = mapped_column(String(20))
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
-    expected_return: Mapped[date | None] = mapped_column(Date)
-
-
-class CaseRow(Base):
-    __tablename__ = "cases"
-
-    case_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    category: Mapped[str] = mapped_column(String(40))
-    worker_id: Mapped[str] = mapped_column(ID)
-    allocated_on: Mapped[date] = mapped_column(Date)
-    closed_on: Mapped[date | None] = mapped_column(Date)
-
-
-class DiscussionRow(Base):
-    __tablename__ = "discussions"
-
-    case_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    discussed_on: Mapped[date] = mapped_column(Date, primary_key=True)
-    session_id: Mapped[str | None] = mapped_column(ID)
-
-
-class ClosureRow(Base):
-    __tablename__ = "closures"
-
-    date: Mapped[date] = mapped_column(Date, primary_key=True)
-    reason: Mapped[str] = mapped_column(String(200))
+    left_on: Mapped[date] = mapped_column(Date)
+    erased_on: Mapped[date] = mapped_column(Date)
 
 
 class FindingRow(Base):

@@ -13,7 +13,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import NamedTuple, TypeVar
+from functools import cached_property
+from typing import Annotated, Any, NamedTuple, TypeVar, get_type_hints
+
+from models.policy.values import (
+    BOOL,
+    DATE,
+    FREQUENCY,
+    FTE,
+    ID,
+    MAILBOX,
+    STAFF_ID,
+    TEAMS_TAG,
+    Value,
+    id_of,
+    one_of,
+    text,
+)
 
 T = TypeVar("T")
 
@@ -26,6 +42,7 @@ class Role(StrEnum):
     HEAD_OF_SERVICE = "head_of_service"
     SERVICE_MANAGER = "service_manager"
     ASSISTANT_DIRECTOR = "assistant_director"
+    DIRECTOR = "director"
     FAMILY_SUPPORT_WORKER = "family_support_worker"
     RESIDENTIAL_WORKER = "residential_worker"
     YOUTH_WORKER = "youth_worker"
@@ -97,20 +114,28 @@ class AbsenceKind(StrEnum):
     PLANNED = "planned"
 
 
+class ObservationKind(StrEnum):
+    PRACTICE = "practice"  # a supervisor observes the supervisee's practice
+    SUPERVISION = "supervision"  # a manager observes a supervisor holding supervision
+
+
+CATEGORY = one_of(CaseCategory, width=40)
+
+
 class StaffMember(NamedTuple):
-    staff_id: str
-    name: str
-    email: str
-    role: Role
-    team: str
-    start_date: date
-    teams: str | None = None
-    line_manager_id: str | None = None
-    end_date: date | None = None
-    fte: float = 1.0
-    asye_start: date | None = None
-    probation_end: date | None = None
-    case_holding: bool | None = None
+    staff_id: Annotated[str, ID]
+    name: Annotated[str, text(200)]
+    email: Annotated[str, MAILBOX]
+    role: Annotated[Role, one_of(Role, width=40)]
+    team: Annotated[str, text(200)]
+    start_date: Annotated[date, DATE]
+    teams: Annotated[str | None, TEAMS_TAG] = None
+    line_manager_id: Annotated[str | None, STAFF_ID] = None
+    end_date: Annotated[date | None, DATE] = None
+    fte: Annotated[float, FTE] = 1.0
+    asye_start: Annotated[date | None, DATE] = None
+    probation_end: Annotated[date | None, DATE] = None
+    case_holding: Annotated[bool | None, BOOL] = None
 
     def is_active(self, as_of: date) -> bool:
         """In post on `as_of`: started, and not left before it."""
@@ -118,28 +143,28 @@ class StaffMember(NamedTuple):
 
 
 class Agreement(NamedTuple):
-    staff_id: str
-    supervisor_id: str
-    signed_on: date | None = None
-    frequency: str | None = None
-    review_due: date | None = None
+    staff_id: Annotated[str, STAFF_ID]
+    supervisor_id: Annotated[str, STAFF_ID]
+    signed_on: Annotated[date | None, DATE] = None
+    frequency: Annotated[str | None, FREQUENCY] = None
+    review_due: Annotated[date | None, DATE] = None
 
 
 class SupervisionSession(NamedTuple):
-    session_id: str
-    supervisee_id: str
-    supervisor_id: str
-    kind: SessionKind
-    status: SessionStatus
-    scheduled_for: date | None = None
-    held_on: date | None = None
-    cancelled_on: date | None = None
-    cancel_reason: CancelReason | None = None
-    record_written_on: date | None = None
-    record_circulated_on: date | None = None
-    supervisee_signed_on: date | None = None
-    supervisor_signed_on: date | None = None
-    record_disputed: bool = False
+    session_id: Annotated[str, ID]
+    supervisee_id: Annotated[str, STAFF_ID]
+    supervisor_id: Annotated[str, STAFF_ID]
+    kind: Annotated[SessionKind, one_of(SessionKind)]
+    status: Annotated[SessionStatus, one_of(SessionStatus)]
+    scheduled_for: Annotated[date | None, DATE] = None
+    held_on: Annotated[date | None, DATE] = None
+    cancelled_on: Annotated[date | None, DATE] = None
+    cancel_reason: Annotated[CancelReason | None, one_of(CancelReason)] = None
+    record_written_on: Annotated[date | None, DATE] = None
+    record_circulated_on: Annotated[date | None, DATE] = None
+    supervisee_signed_on: Annotated[date | None, DATE] = None
+    supervisor_signed_on: Annotated[date | None, DATE] = None
+    record_disputed: Annotated[bool, BOOL] = False
 
     @property
     def is_one_to_one(self) -> bool:
@@ -148,37 +173,118 @@ class SupervisionSession(NamedTuple):
 
 
 class Absence(NamedTuple):
-    absence_id: str
-    staff_id: str
-    kind: AbsenceKind
-    start_date: date
-    end_date: date | None = None
-    expected_return: date | None = None
+    absence_id: Annotated[str, ID]
+    staff_id: Annotated[str, STAFF_ID]
+    kind: Annotated[AbsenceKind, one_of(AbsenceKind)]
+    start_date: Annotated[date, DATE]
+    end_date: Annotated[date | None, DATE] = None
+    expected_return: Annotated[date | None, DATE] = None
 
     def covers(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
 class Case(NamedTuple):
-    case_id: str
-    category: CaseCategory
-    worker_id: str
-    allocated_on: date
-    closed_on: date | None = None
+    case_id: Annotated[str, ID]
+    category: Annotated[CaseCategory, CATEGORY]
+    worker_id: Annotated[str, STAFF_ID]
+    allocated_on: Annotated[date, DATE]
+    closed_on: Annotated[date | None, DATE] = None
 
     def is_open(self, as_of: date) -> bool:
         return self.allocated_on <= as_of and (self.closed_on is None or self.closed_on > as_of)
 
 
 class Discussion(NamedTuple):
-    case_id: str
-    discussed_on: date
-    session_id: str | None = None
+    case_id: Annotated[str, id_of("cases")]
+    discussed_on: Annotated[date, DATE]
+    session_id: Annotated[str | None, id_of("sessions")] = None
 
 
 class Closure(NamedTuple):
-    date: date
-    reason: str
+    date: Annotated[date, DATE]
+    reason: Annotated[str, text(200)]
+
+
+class Observation(NamedTuple):
+    """`staff_id` was observed by `observer_id`: at work with families (`practice`), or holding
+    supervision with one of their supervisees (`supervision`)."""
+
+    observation_id: Annotated[str, ID]
+    staff_id: Annotated[str, STAFF_ID]
+    observer_id: Annotated[str, STAFF_ID]
+    kind: Annotated[ObservationKind, one_of(ObservationKind)]
+    observed_on: Annotated[date, DATE]
+
+
+class Appraisal(NamedTuple):
+    """A performance and development review of `staff_id`."""
+
+    appraisal_id: Annotated[str, ID]
+    staff_id: Annotated[str, STAFF_ID]
+    appraiser_id: Annotated[str, STAFF_ID]
+    held_on: Annotated[date, DATE]
+
+
+class Audit(NamedTuple):
+    """`auditor_id` audited the supervision file of `subject_id`."""
+
+    audit_id: Annotated[str, ID]
+    auditor_id: Annotated[str, STAFF_ID]
+    subject_id: Annotated[str, STAFF_ID]
+    audited_on: Annotated[date, DATE]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input, read off its fact's field: optional when the field has a default."""
+
+    name: str
+    value: Value
+    optional: bool
+    default: Any
+
+
+@dataclass(frozen=True)
+class Input:
+    """One of the contract's input files, declared once: its fact (whose annotated fields are
+    the columns), its upsert key, the columns worth an index, and the column naming the member
+    of staff whose record a row is (`owner`: what the retention rule destroys with a leaver).
+    The CSV reader, the stored table, the loader and the retention rule all derive from it."""
+
+    name: str
+    fact: type
+    key: tuple[str, ...]
+    owner: str | None = None
+    indexed: tuple[str, ...] = ()
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @cached_property
+    def columns(self) -> tuple[Column, ...]:
+        hints = get_type_hints(self.fact, include_extras=True)
+        defaults: dict[str, Any] = self.fact._field_defaults  # type: ignore[attr-defined]
+        return tuple(
+            Column(name, hints[name].__metadata__[0], name in defaults, defaults.get(name))
+            for name in self.fact._fields  # type: ignore[attr-defined]
+        )
+
+
+# The contract's files in dependency order: a file's references point to files before it.
+INPUTS: tuple[Input, ...] = (
+    Input("closures", Closure, ("date",)),
+    Input("staff", StaffMember, ("staff_id",), owner="staff_id"),
+    Input("agreements", Agreement, ("staff_id", "supervisor_id"), owner="staff_id"),
+    Input("absences", Absence, ("absence_id",), owner="staff_id"),
+    Input("sessions", SupervisionSession, ("session_id",), owner="supervisee_id", indexed=("supervisee_id",)),
+    Input("cases", Case, ("case_id",)),
+    Input("discussions", Discussion, ("case_id", "discussed_on")),
+    Input("observations", Observation, ("observation_id",), owner="staff_id"),
+    Input("appraisals", Appraisal, ("appraisal_id",), owner="staff_id"),
+    Input("audits", Audit, ("audit_id",), owner="subject_id"),
+)
 
 
 @dataclass
@@ -192,12 +298,18 @@ class Snapshot:
     cases: list[Case] = field(default_factory=list)
     discussions: list[Discussion] = field(default_factory=list)
     closures: list[Closure] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    appraisals: list[Appraisal] = field(default_factory=list)
+    audits: list[Audit] = field(default_factory=list)
     staff_by_id: dict[str, StaffMember] = field(init=False, repr=False)
     sessions_by_supervisee: dict[str, list[SupervisionSession]] = field(init=False, repr=False)
     absences_by_staff: dict[str, list[Absence]] = field(init=False, repr=False)
     discussions_by_case: dict[str, list[Discussion]] = field(init=False, repr=False)
     agreements_by_staff: dict[str, list[Agreement]] = field(init=False, repr=False)
     reports_by_manager: dict[str, list[StaffMember]] = field(init=False, repr=False)
+    observations_by_staff: dict[str, list[Observation]] = field(init=False, repr=False)
+    appraisals_by_staff: dict[str, list[Appraisal]] = field(init=False, repr=False)
+    audits_by_auditor: dict[str, list[Audit]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.staff_by_id = {member.staff_id: member for member in self.staff}
@@ -209,6 +321,9 @@ class Snapshot:
             (member for member in self.staff if member.line_manager_id),
             lambda m: m.line_manager_id,
         )
+        self.observations_by_staff = _group(self.observations, lambda o: o.staff_id)
+        self.appraisals_by_staff = _group(self.appraisals, lambda a: a.staff_id)
+        self.audits_by_auditor = _group(self.audits, lambda a: a.auditor_id)
 
 
 def _group(items: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:

@@ -8,15 +8,15 @@ import pytest
 from sqlalchemy import func, select
 
 from models.store import ImportRejected, import_paths, load_snapshot
-from models.tables import CaseRow, SessionRow, StaffRow
+from models.tables import INPUT_TABLES
 from tests.csvdata import GOOD, with_line, write_folder
 
 
 def counts(engine) -> dict[str, int]:
     with engine.connect() as connection:
         return {
-            row.__tablename__: connection.scalar(select(func.count()).select_from(row))
-            for row in (StaffRow, SessionRow, CaseRow)
+            name: connection.scalar(select(func.count()).select_from(INPUT_TABLES[name]))
+            for name in ("staff", "sessions", "cases")
         }
 
 
