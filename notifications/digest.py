@@ -11,41 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.policy.facts import StaffMember
-from models.policy.findings import As, Finding, Kind, Recipient, Stage
-
-# What a recipient must do about each kind of finding, in the order digests list them.
-ACTIONS: tuple[tuple[str, str], ...] = (
-    ("cover", "Arrange cover for an absent supervisor"),
-    ("escalated", "Escalated to you: follow these up"),
-    ("book", "Book and hold supervision"),
-    ("write", "Write up supervision records"),
-    ("close", "Close records as deemed agreed"),
-    ("sign", "Sign your supervision records"),
-    ("cases", "Discuss cases in supervision"),
-    ("agreements", "Supervision agreements"),
-    ("absent", "Your supervisor is away"),
-)
-_ACTION_TITLES = dict(ACTIONS)
+from models.policy.findings import Action, As, Finding, Kind, Recipient, Stage
 
 
-def action_for(finding: Finding, as_: As) -> str:
-    """The section a finding goes under for someone told of it in the capacity `as_`."""
+def action_for(finding: Finding, recipient: Recipient) -> Action:
+    """The section a finding goes under for `recipient`: the kind's own action for the person
+    it asks to act (named first), "escalated" for a line manager told because chasing failed
+    or the person who must act is away, and a notice for a supervisee whose supervisor is away."""
     if finding.kind is Kind.SUPERVISOR_ABSENT:
-        return "absent" if as_ is As.SUPERVISEE else "cover"
-    if as_ is As.LINE_MANAGER:
-        return "escalated"
-    return {
-        Kind.SUPERVISION_UPCOMING: "book",
-        Kind.SUPERVISION_OVERDUE: "book",
-        Kind.REBOOK_OVERDUE: "book",
-        Kind.RECORD_NOT_WRITTEN: "write",
-        Kind.RECORD_UNSIGNED: "sign",
-        Kind.RECORD_DEEMED_AGREED: "close",
-        Kind.CASE_DISCUSSION_UPCOMING: "cases",
-        Kind.CASE_DISCUSSION_OVERDUE: "cases",
-        Kind.AGREEMENT_MISSING: "agreements",
-        Kind.AGREEMENT_REVIEW_DUE: "agreements",
-    }[finding.kind]
+        return Action.ABSENT if recipient.as_ is As.SUPERVISEE else Action.COVER
+    if recipient.as_ is As.LINE_MANAGER and finding.notify and recipient != finding.notify[0]:
+        return Action.ESCALATED
+    return finding.kind.action
 
 
 @dataclass(frozen=True)
@@ -77,7 +54,7 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
-    action: str
+    action: Action
     title: str
     items: tuple[Item, ...]
 
@@ -100,7 +77,7 @@ class Digest:
         return tuple(
             item
             for section in self.sections
-            if section.action in ("escalated", "cover")
+            if section.action in (Action.ESCALATED, Action.COVER)
             for item in section.items
         )
 
@@ -122,7 +99,7 @@ class Digest:
     @property
     def is_only_sign_off(self) -> bool:
         """A supervisee with nothing but records to sign gets the short, kind nudge."""
-        return all(section.action == "sign" for section in self.sections)
+        return all(section.action is Action.SIGN for section in self.sections)
 
 
 def every_notice(findings: list[Finding]) -> list[tuple[Finding, Recipient]]:
@@ -134,11 +111,11 @@ def build_digests(
     notices: list[tuple[Finding, Recipient]], staff_by_id: dict[str, StaffMember], as_of: date
 ) -> list[Digest]:
     """One digest per person with anything to be told tonight, ordered by staff id."""
-    by_recipient: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
+    by_recipient: dict[str, dict[Action, list[Item]]] = defaultdict(lambda: defaultdict(list))
     for finding, recipient in notices:
-        action = action_for(finding, recipient.as_)
+        action = action_for(finding, recipient)
         about = staff_by_id.get(finding.staff_id)
-        contact = staff_by_id.get(about.line_manager_id or "") if about and action == "absent" else None
+        contact = staff_by_id.get(about.line_manager_id or "") if about and action is Action.ABSENT else None
         by_recipient[recipient.staff_id][action].append(Item(finding, about, contact))
     digests = []
     for staff_id in sorted(by_recipient):
@@ -146,8 +123,8 @@ def build_digests(
         if recipient is None:
             continue
         sections = tuple(
-            Section(action, _ACTION_TITLES[action], tuple(by_recipient[staff_id][action]))
-            for action, _ in ACTIONS
+            Section(action, action.title, tuple(by_recipient[staff_id][action]))
+            for action in Action
             if action in by_recipient[staff_id]
         )
         digests.append(Digest(recipient, as_of, sections))

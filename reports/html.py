@@ -25,6 +25,7 @@ SECTIONS = (
     ("records", "Supervision records", ("records", "unsigned")),
     ("cases", "Case discussions", ("cases_by_category", "cases_by_team", "overdue_cases")),
     ("people", "People", ("supervisors", "absent_supervisors", "early_career")),
+    ("duties", "Recurring duties", ("duties",)),
     ("overdue", "The overdue list", ("overdue",)),
     (
         "evidence",

@@ -271,6 +271,13 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
             ],
         ),
         Table(
+            "duties",
+            "Recurring duties: observations, appraisals, file audits, both parties signing",
+            f"{methods['duties']} Rated by the bands under At a glance.",
+            (Column("Duty"), Column("Rule"), *rated_columns()),
+            [(d.duty, f"{d.setting}: {d.source}", *rated_values(d.share, policy)) for d in report.duties],
+        ),
+        Table(
             "overdue",
             "Everything overdue tonight",
             methods["overdue"],
@@ -289,7 +296,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                     o.member.name if o.member else o.finding.staff_id,
                     o.member.team if o.member else "",
                     o.supervisor.name if o.supervisor else "",
-                    o.finding.kind.label,
+                    f"{o.finding.kind.label} ({o.finding.aspect})" if o.finding.aspect else o.finding.kind.label,
                     o.finding.due,
                     o.finding.working_days_overdue,
                     o.finding.stage.value,

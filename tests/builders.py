@@ -9,14 +9,19 @@ from __future__ import annotations
 from datetime import date
 
 from models.policy.facts import (
+    INPUTS,
     Absence,
     AbsenceKind,
     Agreement,
+    Appraisal,
+    Audit,
     CancelReason,
     Case,
     CaseCategory,
     Closure,
     Discussion,
+    Observation,
+    ObservationKind,
     Role,
     SessionKind,
     SessionStatus,
@@ -105,25 +110,27 @@ def closure(on: date) -> Closure:
     return Closure(date=on, reason="closure")
 
 
+def observed(
+    on: date, kind: str = "practice", staff_id: str = "S", by: str = "M", obs_id: str = "O1"
+) -> Observation:
+    return Observation(obs_id, staff_id, by, ObservationKind(kind), on)
+
+
+def appraised(on: date, staff_id: str = "S", by: str = "M", appraisal_id: str = "P1") -> Appraisal:
+    return Appraisal(appraisal_id, staff_id, by, on)
+
+
+def audited(on: date, auditor: str, subject: str = "S", audit_id: str = "U1") -> Audit:
+    return Audit(audit_id, auditor, subject, on)
+
+
 def council(
     member: StaffMember | None = None, *facts: object, managers: tuple[StaffMember, ...] = MANAGERS
 ) -> Snapshot:
-    """A snapshot of H, M and the member under test, with the facts sorted into their tables."""
-    snapshot = Snapshot(staff=[*managers, *([member] if member else [])])
-    tables = {
-        SupervisionSession: snapshot.sessions,
-        Absence: snapshot.absences,
-        Case: snapshot.cases,
-        Discussion: snapshot.discussions,
-        Agreement: snapshot.agreements,
-        Closure: snapshot.closures,
-        StaffMember: snapshot.staff,
-    }
+    """A snapshot of H, M and the member under test, with the facts sorted into their inputs."""
+    tables: dict[str, list[object]] = {table.name: [] for table in INPUTS}
+    tables["staff"] = [*managers, *([member] if member else [])]
+    input_of = {table.fact: table.name for table in INPUTS}
     for fact in facts:
-        tables[type(fact)].append(fact)
-    return Snapshot(
-        **{
-            name: getattr(snapshot, name)
-            for name in ("staff", "agreements", "sessions", "absences", "cases", "discussions", "closures")
-        }
-    )
+        tables[input_of[type(fact)]].append(fact)
+    return Snapshot(**tables)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from models.compliance.cases import CaseStatus, cases_on
+from models.compliance.duties import DutyShare, duty_shares
 from models.compliance.people import (
     AbsentSupervisor,
     EarlyCareer,
@@ -89,6 +90,7 @@ class ComplianceReport:
     overdue: list[Overdue]
     absences: list[Absence]
     disputed: list[SupervisionSession]
+    duties: list[DutyShare]
     staff_by_id: dict[str, StaffMember] = field(repr=False)
 
     @property
@@ -145,6 +147,16 @@ class ComplianceReport:
                 "Supervisees per supervisor on the day (the line manager, or the supervisor of the "
                 "latest agreement). Away: any absence on the day, shown by dates only; the "
                 "supervisor's line manager arranges cover."
+            ),
+            "duties": (
+                "Each recurring duty the policy in force sets, for the staff in post it applies to: "
+                "within when it is not past due on the day (next due one interval after the last time "
+                "it was done, or after the start date). Personal records: signed by the supervisor "
+                "within the policy's working days of the supervisee's signature, counted once signed "
+                "or past that deadline; disputed records are not counted."
+                if self.duties
+                else "The policy in force sets none of the recurring duties (observations, appraisals, "
+                "audits of supervision files, both parties signing the record)."
             ),
             "overdue": (
                 "Every finding of the night past its due date except case discussions (listed by "
@@ -220,6 +232,7 @@ def build_report(
             (s for s in held_one_to_ones(ctx, people, year_ago) if s.record_disputed),
             key=lambda s: (s.held_on or as_of, s.session_id),
         ),
+        duties=duty_shares(ctx, people),
         staff_by_id=snapshot.staff_by_id,
     )
 

@@ -48,6 +48,7 @@ class Context:
         rule: str,
         case_id: str | None = None,
         session_id: str | None = None,
+        aspect: str | None = None,
     ) -> Finding:
         """A finding at the stage and lateness `timing` gives."""
         return Finding(
@@ -61,6 +62,7 @@ class Context:
             notify=notify,
             detail=detail,
             rule=rule,
+            aspect=aspect,
         )
 
     def active(self, staff_id: str | None) -> StaffMember | None:

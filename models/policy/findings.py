@@ -12,38 +12,104 @@ from enum import StrEnum
 from typing import Any
 
 
+class Action(StrEnum):
+    """The sections of a digest, in the order a digest lists them: what its reader must do."""
+
+    COVER = "cover", "Arrange cover for an absent supervisor"
+    ESCALATED = "escalated", "Escalated to you: follow these up"
+    BOOK = "book", "Book and hold supervision"
+    WRITE = "write", "Write up supervision records"
+    CLOSE = "close", "Close records as deemed agreed"
+    SIGN = "sign", "Sign your supervision records"
+    COUNTERSIGN = "countersign", "Countersign supervision records"
+    CASES = "cases", "Discuss cases in supervision"
+    AGREEMENTS = "agreements", "Supervision agreements"
+    OBSERVE = "observe", "Observe practice and supervision"
+    APPRAISE = "appraise", "Hold appraisals"
+    AUDIT = "audit", "Audit supervision files"
+    ABSENT = "absent", "Your supervisor is away"
+
+    title: str
+
+    def __new__(cls, value: str, title: str) -> Action:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.title = title
+        return member
+
+
+class Figure(StrEnum):
+    """The parts of the compliance report, each with the sentence saying how it is computed."""
+
+    SUPERVISION = "supervision"
+    RECORDS = "records"
+    CASES = "cases"
+    PEOPLE = "people"
+    DUTIES = "duties"
+
+
 class Kind(StrEnum):
-    SUPERVISION_UPCOMING = "supervision_upcoming"
-    SUPERVISION_OVERDUE = "supervision_overdue"
-    REBOOK_OVERDUE = "rebook_overdue"
-    RECORD_NOT_WRITTEN = "record_not_written"
-    RECORD_UNSIGNED = "record_unsigned"
-    RECORD_DEEMED_AGREED = "record_deemed_agreed"
-    SUPERVISOR_ABSENT = "supervisor_absent"
-    CASE_DISCUSSION_UPCOMING = "case_discussion_upcoming"
-    CASE_DISCUSSION_OVERDUE = "case_discussion_overdue"
-    AGREEMENT_MISSING = "agreement_missing"
-    AGREEMENT_REVIEW_DUE = "agreement_review_due"
+    """Every kind of finding, declared once: its contract name, what it means in a manager's
+    words, the digest section where the person who must act finds it, and the report figure
+    that counts it. Which rule raises it is declared beside the rules (`evaluate.RULES`)."""
 
-    @property
-    def label(self) -> str:
-        """What the finding means, in a manager's words."""
-        return _KIND_LABELS[self]
+    SUPERVISION_UPCOMING = (
+        "supervision_upcoming",
+        "1:1 supervision coming up",
+        Action.BOOK,
+        Figure.SUPERVISION,
+    )
+    SUPERVISION_OVERDUE = "supervision_overdue", "1:1 supervision overdue", Action.BOOK, Figure.SUPERVISION
+    REBOOK_OVERDUE = "rebook_overdue", "cancelled 1:1 not rebooked", Action.BOOK, Figure.SUPERVISION
+    RECORD_NOT_WRITTEN = "record_not_written", "supervision record not written", Action.WRITE, Figure.RECORDS
+    RECORD_UNSIGNED = "record_unsigned", "supervision record not signed", Action.SIGN, Figure.RECORDS
+    RECORD_DEEMED_AGREED = (
+        "record_deemed_agreed",
+        "record unsigned past the deadline: deemed agreed",
+        Action.CLOSE,
+        Figure.RECORDS,
+    )
+    RECORD_NOT_COUNTERSIGNED = (
+        "record_not_countersigned",
+        "supervision record not signed by the supervisor",
+        Action.COUNTERSIGN,
+        Figure.DUTIES,
+    )
+    SUPERVISOR_ABSENT = "supervisor_absent", "supervisor away: cover needed", Action.COVER, Figure.PEOPLE
+    CASE_DISCUSSION_UPCOMING = (
+        "case_discussion_upcoming",
+        "case discussion coming up",
+        Action.CASES,
+        Figure.CASES,
+    )
+    CASE_DISCUSSION_OVERDUE = "case_discussion_overdue", "case discussion overdue", Action.CASES, Figure.CASES
+    AGREEMENT_MISSING = (
+        "agreement_missing",
+        "no signed supervision agreement",
+        Action.AGREEMENTS,
+        Figure.SUPERVISION,
+    )
+    AGREEMENT_REVIEW_DUE = (
+        "agreement_review_due",
+        "supervision agreement due for review",
+        Action.AGREEMENTS,
+        Figure.SUPERVISION,
+    )
+    OBSERVATION_DUE = "observation_due", "observation due", Action.OBSERVE, Figure.DUTIES
+    APPRAISAL_DUE = "appraisal_due", "appraisal due", Action.APPRAISE, Figure.DUTIES
+    SUPERVISION_AUDIT_DUE = "supervision_audit_due", "supervision file audit due", Action.AUDIT, Figure.DUTIES
 
+    label: str
+    action: Action
+    figure: Figure
 
-_KIND_LABELS = {
-    Kind.SUPERVISION_UPCOMING: "1:1 supervision coming up",
-    Kind.SUPERVISION_OVERDUE: "1:1 supervision overdue",
-    Kind.REBOOK_OVERDUE: "cancelled 1:1 not rebooked",
-    Kind.RECORD_NOT_WRITTEN: "supervision record not written",
-    Kind.RECORD_UNSIGNED: "supervision record not signed",
-    Kind.RECORD_DEEMED_AGREED: "record unsigned past the deadline: deemed agreed",
-    Kind.SUPERVISOR_ABSENT: "supervisor away: cover needed",
-    Kind.CASE_DISCUSSION_UPCOMING: "case discussion coming up",
-    Kind.CASE_DISCUSSION_OVERDUE: "case discussion overdue",
-    Kind.AGREEMENT_MISSING: "no signed supervision agreement",
-    Kind.AGREEMENT_REVIEW_DUE: "supervision agreement due for review",
-}
+    def __new__(cls, value: str, label: str, action: Action, figure: Figure) -> Kind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.action = action
+        member.figure = figure
+        return member
 
 
 class Stage(StrEnum):
@@ -79,6 +145,8 @@ class Finding:
     session_id: str | None = None
     working_days_overdue: int = 0
     notify: tuple[Recipient, ...] = field(default=())
+    aspect: str | None = None  # which of two duties of one kind (observation of practice or of
+    # supervision): part of the key, so the two are told and kept apart; not in the contract's JSON
 
     @property
     def sort_key(self) -> tuple[str, str, str, str]:
@@ -86,9 +154,16 @@ class Finding:
         return (self.kind.value, self.staff_id, self.case_id or "", self.session_id or "")
 
     @property
+    def order(self) -> tuple[str, ...]:
+        """The contract's order, then the aspect: the same day's findings always sort alike."""
+        return (*self.sort_key, self.aspect or "")
+
+    @property
     def key(self) -> str:
-        """One string naming the finding across nights (its kind, person, case and session)."""
-        return "|".join(self.sort_key)
+        """One string naming the finding across nights (its kind, person, case and session, and
+        its aspect where a kind has two)."""
+        key = "|".join(self.sort_key)
+        return f"{key}|{self.aspect}" if self.aspect else key
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -109,5 +184,5 @@ def findings_document(as_of: date, policy_name: str, findings: list[Finding]) ->
     return {
         "as_of": as_of.isoformat(),
         "policy": policy_name,
-        "findings": [f.to_json() for f in sorted(findings, key=lambda f: f.sort_key)],
+        "findings": [f.to_json() for f in sorted(findings, key=lambda f: f.order)],
     }

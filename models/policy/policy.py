@@ -164,6 +164,50 @@ class Compliance(_Strict):
         return "amber" if percent >= self.amber_from else "red"
 
 
+class Duty(_Strict):
+    """Something done at a regular interval: next due `every` after the last time it was done,
+    or after the member of staff's start date when it never was."""
+
+    every: SpanField
+    source: str
+
+
+class SupervisionObservation(Duty):
+    """Watching a supervisor hold supervision. `roles`: whose supervision is observed (say,
+    team managers); left out, everyone who supervises someone in post."""
+
+    roles: list[Role] | None = None
+
+
+class Observations(_Strict):
+    """Observation of practice (the supervisor watches the supervisee at work) and of
+    supervision (the supervisor's line manager watches them supervise); either may be off."""
+
+    practice: Duty | None = None
+    supervision: SupervisionObservation | None = None
+
+
+class Audits(_Strict):
+    """Audits of supervision files, at an interval set by the auditor's role."""
+
+    roles: dict[Role, Duty]
+
+
+class Countersigning(_Strict):
+    """Both parties sign the personal record: the supervisor within `within_working_days` of
+    the supervisee's signature."""
+
+    within_working_days: int = Field(ge=0)
+    source: str
+
+
+class Retention(_Strict):
+    """How long a leaver's records are kept after their end date, before they are destroyed."""
+
+    leavers_kept_for: SpanField
+    source: str
+
+
 class Policy(_Strict):
     name: str
     title: str
@@ -176,6 +220,12 @@ class Policy(_Strict):
     cases: Cases
     agreements: Agreements
     compliance: Compliance
+    # Duties only some councils set: absent (or null) in a policy, the duty is not tracked.
+    observations: Observations | None = None
+    appraisals: Duty | None = None
+    audits: Audits | None = None
+    countersigning: Countersigning | None = None
+    retention: Retention | None = None
 
 
 def preset_names() -> list[str]:

@@ -1,0 +1,224 @@
+"""The recurring duties around supervision that only some councils set (POLICY_DIGEST §7):
+observation of practice and of supervision, appraisals, audits of supervision files, and the
+supervisor's own signature on the personal record.
+
+Each is off unless the policy in force has its section. A regular duty is due one interval after
+the last time it was done by as-of, or after the member of staff's start date when it never was
+(contract, "Recurring duties around supervision"); it is upcoming within the policy's window and
+chased, then escalated, once past due, like every other finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from models.policy.context import Context
+from models.policy.facts import ObservationKind, SessionKind, StaffMember, SupervisionSession
+from models.policy.findings import As, Finding, Kind
+from models.policy.policy import Duty
+from models.policy.supervision import held_one_to_one
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    """Where one member of staff stands against one regular duty on as-of: who must act, when
+    it is next due, and the rule. The findings and the report's figures both read these."""
+
+    kind: Kind
+    member: StaffMember
+    responsible: StaffMember
+    as_: As
+    due: date
+    last: date | None
+    duty: Duty
+    setting: str
+    aspect: str | None = None
+
+    def within(self, as_of: date) -> bool:
+        return as_of <= self.due
+
+
+def duty_statuses(ctx: Context) -> list[DutyStatus]:
+    """Every regular duty the policy sets, for everyone in post it applies to."""
+    return [*_observations(ctx), *_appraisals(ctx), *_audits(ctx)]
+
+
+def duty_findings(ctx: Context) -> Iterator[Finding]:
+    """`observation_due`, `appraisal_due` and `supervision_audit_due`."""
+    for status in duty_statuses(ctx):
+        timing = ctx.timing(status.due)
+        if timing is None:
+            continue
+        yield ctx.finding(
+            kind=status.kind,
+            staff_id=status.member.staff_id,
+            due=status.due,
+            timing=timing,
+            notify=ctx.notify_responsible(status.responsible, status.as_, timing.stage),
+            detail=_detail(status),
+            rule=f"{status.setting}: {status.duty.source}",
+            aspect=status.aspect,
+        )
+
+
+def countersign_due(ctx: Context, session: SupervisionSession) -> date | None:
+    """When the supervisor must have signed a personal record the supervisee signed by as-of;
+    None where the policy does not ask it, or the record is not theirs to countersign yet."""
+    rules = ctx.policy.countersigning
+    signed = session.supervisee_signed_on
+    if (
+        rules is None
+        or session.kind is not SessionKind.PERSONAL
+        or not held_one_to_one(session, ctx.as_of)
+        or session.record_disputed
+        or signed is None
+        or signed > ctx.as_of
+    ):
+        return None
+    return ctx.calendar.add_working_days(signed, rules.within_working_days)
+
+
+def countersigned(session: SupervisionSession, as_of: date) -> bool:
+    return session.supervisor_signed_on is not None and session.supervisor_signed_on <= as_of
+
+
+def countersign_findings(ctx: Context) -> Iterator[Finding]:
+    """`record_not_countersigned`: a personal record the supervisee signed and the supervisor
+    has not, past the policy's working days after the supervisee's signature."""
+    rules = ctx.policy.countersigning
+    if rules is None:
+        return
+    for member in ctx.snapshot.staff:
+        if not member.is_active(ctx.as_of):
+            continue
+        for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
+            due = countersign_due(ctx, session)
+            if due is None or ctx.as_of <= due or countersigned(session, ctx.as_of):
+                continue
+            timing = ctx.timing(due)
+            assert timing is not None  # as-of is past `due`
+            # A supervisor who has left is replaced by the supervisee's present one.
+            supervisor = ctx.active(session.supervisor_id) or ctx.supervisor_of(member)
+            yield ctx.finding(
+                kind=Kind.RECORD_NOT_COUNTERSIGNED,
+                staff_id=member.staff_id,
+                session_id=session.session_id,
+                due=due,
+                timing=timing,
+                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+                detail=f"record of the personal session held {session.held_on}, signed by the "
+                f"supervisee {session.supervisee_signed_on}, is not signed by the supervisor",
+                rule=f"countersigning.within_working_days: {rules.source}",
+            )
+
+
+def _observations(ctx: Context) -> Iterator[DutyStatus]:
+    rules = ctx.policy.observations
+    if rules is None:
+        return
+    supervisors = _supervisors(ctx)
+    for member in _in_post(ctx):
+        if rules.practice and (supervisor := ctx.supervisor_of(member)):
+            last = _observed(ctx, member, ObservationKind.PRACTICE)
+            yield _status(
+                Kind.OBSERVATION_DUE,
+                member,
+                supervisor,
+                As.SUPERVISOR,
+                rules.practice,
+                last,
+                setting="observations.practice",
+                aspect="practice",
+            )
+        duty = rules.supervision
+        if (
+            duty
+            and member.staff_id in supervisors
+            and (duty.roles is None or member.role in duty.roles)
+            and (observer := ctx.active(member.line_manager_id))
+        ):
+            last = _observed(ctx, member, ObservationKind.SUPERVISION)
+            yield _status(
+                Kind.OBSERVATION_DUE,
+                member,
+                observer,
+                As.LINE_MANAGER,
+                duty,
+                last,
+                setting="observations.supervision",
+                aspect="supervision",
+            )
+
+
+def _appraisals(ctx: Context) -> Iterator[DutyStatus]:
+    duty = ctx.policy.appraisals
+    if duty is None:
+        return
+    for member in _in_post(ctx):
+        appraiser = ctx.active(member.line_manager_id)
+        if appraiser:
+            held = (a.held_on for a in ctx.snapshot.appraisals_by_staff.get(member.staff_id, []))
+            last = _last(held, ctx.as_of)
+            yield _status(
+                Kind.APPRAISAL_DUE, member, appraiser, As.LINE_MANAGER, duty, last, setting="appraisals"
+            )
+
+
+def _audits(ctx: Context) -> Iterator[DutyStatus]:
+    rules = ctx.policy.audits
+    if rules is None:
+        return
+    for member in _in_post(ctx):
+        duty = rules.roles.get(member.role)
+        if duty:
+            done = (a.audited_on for a in ctx.snapshot.audits_by_auditor.get(member.staff_id, []))
+            last = _last(done, ctx.as_of)
+            setting = f"audits.roles.{member.role.value}"
+            yield _status(
+                Kind.SUPERVISION_AUDIT_DUE, member, member, As.SUPERVISOR, duty, last, setting=setting
+            )
+
+
+def _status(
+    kind: Kind,
+    member: StaffMember,
+    responsible: StaffMember,
+    as_: As,
+    duty: Duty,
+    last: date | None,
+    setting: str,
+    aspect: str | None = None,
+) -> DutyStatus:
+    due = duty.every.after(last or member.start_date)
+    return DutyStatus(kind, member, responsible, as_, due, last, duty, setting, aspect)
+
+
+def _detail(status: DutyStatus) -> str:
+    what = {
+        Kind.OBSERVATION_DUE: f"observation of {status.aspect}",
+        Kind.APPRAISAL_DUE: "appraisal",
+        Kind.SUPERVISION_AUDIT_DUE: "audit of a supervision file",
+    }[status.kind]
+    since = f"last on {status.last}" if status.last else f"none since starting on {status.member.start_date}"
+    return f"{what} due by {status.due} ({since}; every {status.duty.every.as_span()})"
+
+
+def _in_post(ctx: Context) -> Iterator[StaffMember]:
+    return (member for member in ctx.snapshot.staff if member.is_active(ctx.as_of))
+
+
+def _supervisors(ctx: Context) -> set[str]:
+    """Everyone who supervises someone in post."""
+    return {supervisor.staff_id for member in _in_post(ctx) if (supervisor := ctx.supervisor_of(member))}
+
+
+def _observed(ctx: Context, member: StaffMember, kind: ObservationKind) -> date | None:
+    observations = ctx.snapshot.observations_by_staff.get(member.staff_id, [])
+    return _last((o.observed_on for o in observations if o.kind is kind), ctx.as_of)
+
+
+def _last(days: Iterable[date], as_of: date) -> date | None:
+    """The latest of `days` on or before as-of."""
+    return max((day for day in days if day <= as_of), default=None)
