@@ -196,7 +196,7 @@ def demo(
     ] = Path("oversight-demo"),
 ) -> None:
     """Build a demo council on the embedded default and run the nightly flow on it."""
-    from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
+    from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs
 
     folder = folder.resolve()
     database = folder / "oversight.db"
@@ -213,10 +213,16 @@ def demo(
     typer.echo(
         "Imported " + ", ".join(f"{n} {table}" for table, n in report.counts.items()) + f" into {database}"
     )
-    typer.echo(f"Running the nightly flow for {DEMO_AS_OF} (policy: default) ...")
-    summary = _run_nightly(DEMO_AS_OF, "default", False, None)
+    typer.echo(
+        f"Running the nightly flow for {DEMO_AS_OF} (policy: {DEMO_POLICY}, the default with every "
+        "recurring duty switched on) ..."
+    )
+    summary = _run_nightly(DEMO_AS_OF, str(DEMO_POLICY), False, None)
     _print_summary(summary)
-    typer.echo(f"\nSee the findings:  OVERSIGHT_DATABASE_URL={url} oversight findings --as-of {DEMO_AS_OF}")
+    typer.echo(
+        f"\nSee the findings:  OVERSIGHT_DATABASE_URL={url} oversight findings --as-of {DEMO_AS_OF} "
+        f"--policy {DEMO_POLICY}"
+    )
 
 
 @policy_app.command("show")
@@ -309,5 +315,11 @@ def _print_summary(summary: NightlySummary) -> None:
         )
     if summary.delivery.error:
         typer.echo(f"error: {summary.delivery.error}", err=True)
+    if summary.erased:
+        counts = ", ".join(f"{table} {count}" for table, count in summary.erased.items())
+        typer.echo(
+            f"\nRetention: removed {sum(summary.erased.values())} row(s) of leavers whose records are "
+            f"past the policy's period ({counts})"
+        )
     if summary.report:
         typer.echo("\nCompliance report: " + ", ".join(str(path) for path in summary.report))

@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 from models.policy.facts import INPUTS
 
 DEMO_AS_OF = date(2026, 11, 24)
+DEMO_POLICY = Path(__file__).parent / "policy.yaml"  # the default, with every recurring duty on
 
 _FIRST = (
     "Amira Ben Chloe Dev Ellie Farah George Hana Isaac Jade Kofi Leah Mo Nadia Owen Priya "
@@ -138,6 +139,7 @@ class _Council:
         status: str = "held",
         written: int | None = 1,
         signed: int | None = 3,
+        countersigned: bool = True,
         cancel_reason: str | None = None,
     ) -> str:
         session_id = self.next_id("X")
@@ -156,7 +158,8 @@ class _Council:
                 row["record_circulated_on"] = held_on + timedelta(days=written)
                 if signed is not None:
                     row["supervisee_signed_on"] = held_on + timedelta(days=written + signed)
-                    row["supervisor_signed_on"] = held_on + timedelta(days=written + signed)
+                    if countersigned:
+                        row["supervisor_signed_on"] = held_on + timedelta(days=written + signed)
         elif status == "cancelled":
             row["cancelled_on"] = held_on - timedelta(days=1)
             row["cancel_reason"] = cancel_reason or "other"
@@ -215,6 +218,41 @@ class _Council:
                 self.rows["discussions"].append({"case_id": case_id, "discussed_on": day})
                 day += timedelta(days=self.random.randint(20, 70))
 
+    def duties(self, staff_id: str, manager: str, start: date, observed: str | None = "practice") -> None:
+        """The member of staff's last appraisal by their manager and, unless told, their last
+        observation of practice; a few are a little overdue, as in any council."""
+        appraised = self.day_before(self.random.randint(20, 420))
+        if appraised > start:
+            self.rows["appraisals"].append(
+                {
+                    "appraisal_id": self.next_id("P"),
+                    "staff_id": staff_id,
+                    "appraiser_id": manager,
+                    "held_on": appraised,
+                }
+            )
+        seen = self.day_before(self.random.randint(10, 210))
+        if observed and seen > start:
+            self.rows["observations"].append(
+                {
+                    "observation_id": self.next_id("O"),
+                    "staff_id": staff_id,
+                    "observer_id": manager,
+                    "kind": observed,
+                    "observed_on": seen,
+                }
+            )
+
+    def audit(self, auditor: str, subject: str, days_ago: int) -> None:
+        self.rows["audits"].append(
+            {
+                "audit_id": self.next_id("U"),
+                "auditor_id": auditor,
+                "subject_id": subject,
+                "audited_on": self.day_before(days_ago),
+            }
+        )
+
     def absences(self, staff_id: str, start: date) -> None:
         day = start + timedelta(days=self.random.randint(30, 400))
         while day < self.as_of - timedelta(days=30):
@@ -241,7 +279,12 @@ def generate(scale: Scale, as_of: date = DEMO_AS_OF, seed: int = 2026) -> dict[s
     """The council's rows per contract table (values are dates, strings or None)."""
     council = _Council(scale, as_of, seed)
     history_start = as_of - relativedelta(months=scale.history_months)
-    ad = council.add_staff("assistant_director", "Directorate", None, history_start - timedelta(days=900))
+    director = council.add_staff("director", "Directorate", None, history_start - timedelta(days=1200))
+    ad = council.add_staff("assistant_director", "Directorate", director, history_start - timedelta(days=900))
+    council.add_agreement(ad, director, council.day_before(council.random.randint(20, 340)))
+    council.history(ad, director, history_start, 30)
+    council.duties(ad, director, history_start)
+    council.audit(director, ad, council.random.randint(30, 300))
     heads: list[str] = []
     for team_number in range(scale.teams):
         if team_number % 10 == 0:
@@ -250,6 +293,8 @@ def generate(scale: Scale, as_of: date = DEMO_AS_OF, seed: int = 2026) -> dict[s
             )
             council.add_agreement(head, ad, council.day_before(council.random.randint(20, 340)))
             council.history(head, ad, history_start, 30)
+            council.duties(head, ad, history_start)
+            council.audit(head, ad, council.random.randint(10, 80))
             heads.append(head)
         team = f"Team {team_number + 1}"
         manager = council.add_staff(
@@ -261,6 +306,7 @@ def generate(scale: Scale, as_of: date = DEMO_AS_OF, seed: int = 2026) -> dict[s
         )
         council.add_agreement(manager, heads[-1], council.day_before(council.random.randint(20, 340)))
         council.history(manager, heads[-1], history_start, 30)
+        council.duties(manager, heads[-1], history_start, observed="supervision")
         council.absences(manager, history_start)
         for worker_number in range(scale.workers_per_team):
             role = (
@@ -281,6 +327,7 @@ def generate(scale: Scale, as_of: date = DEMO_AS_OF, seed: int = 2026) -> dict[s
                 worker, manager, max(reviewed, start + timedelta(days=council.random.randint(3, 20)))
             )
             council.history(worker, manager, max(start, history_start), 91 if role == "support_staff" else 29)
+            council.duties(worker, manager, start)
             council.absences(worker, max(start, history_start))
             if role != "support_staff":
                 council.cases(worker, manager, max(start, history_start))
@@ -289,7 +336,8 @@ def generate(scale: Scale, as_of: date = DEMO_AS_OF, seed: int = 2026) -> dict[s
 
 
 def _add_stories(council: _Council, ad: str, head: str) -> None:
-    """Fixed situations, dated against as-of, so every kind of finding shows in every council."""
+    """Fixed situations, dated against as-of, so every kind of finding shows in every council
+    (under the demo's policy, which sets every recurring duty)."""
     as_of = council.as_of
     day = council.day_before
     team = "Team 1"
@@ -332,7 +380,9 @@ def _add_stories(council: _Council, ad: str, head: str) -> None:
     # A worker whose agreement is due for its yearly review.
     reviewer = council.add_staff("social_worker", team, manager, day(800), case_holding=True)
     council.add_agreement(reviewer, manager, day(362))
-    council.add_session(reviewer, manager, _weekday(day(20)))
+    council.add_session(reviewer, manager, _weekday(day(20)), countersigned=False)  # signed by them only
+    # The assistant director's quarterly audit of a supervision file is overdue.
+    council.audit(ad, manager, 120)
     # A local closure day, as councils list them.
     council.rows["closures"].append(
         {"date": date(as_of.year, 12, 29), "reason": "Council closure between Christmas and New Year"}

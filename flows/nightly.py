@@ -22,7 +22,7 @@ from tasks.council import (
     record_findings,
     resolve_council,
 )
-from tasks.housekeeping import prune_history
+from tasks.housekeeping import erase_old_leavers, prune_history
 from tasks.reminders import decide_reminders, deliver_reminders, load_notice_history, store_reminders
 from tasks.report import build_compliance, decide_weekly_summaries, publish_report
 
@@ -38,6 +38,7 @@ class NightlySummary:
     queued: int = 0
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     pruned: dict[str, int] = field(default_factory=dict)
+    erased: dict[str, int] = field(default_factory=dict)  # leavers' rows destroyed under the policy
     report: list[Path] = field(default_factory=list)
 
     @property
@@ -91,6 +92,7 @@ def nightly(
     url, delivery = settings.database_url, settings.delivery
     # quote(): large plain data goes to tasks as it is, not walked by Prefect for futures
     rules = read_policy(policy)
+    erased = {} if dry_run else erase_old_leavers(url, as_of, rules)
     snapshot = load_council(url, as_of)
     findings = evaluate_council(quote(snapshot), rules, as_of)
     told = load_notice_history(url)
@@ -106,6 +108,7 @@ def nightly(
         findings=dict(Counter(f.kind.value for f in findings)),
         messages=tonight.messages + weekly,
         working_day=tonight.working_day,
+        erased=erased,
     )
     if dry_run:
         return summary

@@ -13,6 +13,11 @@ been delivered. So, by default:
 
 Each period is a setting (`OVERSIGHT_KEEP_FINDINGS_DAYS`, `OVERSIGHT_KEEP_MESSAGE_BODIES_DAYS`,
 `OVERSIGHT_KEEP_MESSAGES_DAYS`), per council like every other.
+
+A council's policy may also say how long a leaver's records are kept (`retention`: havering §9,
+three years after they left, then destroyed). `erase_leavers` destroys Oversight's own copy:
+every row of every input that is theirs (the input's `owner`), their findings, the messages to
+them and what they were told, and remembers their id so a later import skips their rows.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from models.councils import CouncilLookup
-from models.tables import FindingRow, MessageRow, NoticeRow
+from models.db import batches
+from models.policy.facts import INPUTS
+from models.policy.policy import Retention as LeaversRetention
+from models.tables import INPUT_TABLES, ErasedStaffRow, FindingRow, MessageRow, NoticeRow
 
 SETTLED = ("sent", "given_up")  # a message in any other state may still be sent
 
@@ -77,3 +85,55 @@ def prune(engine: Engine, as_of: date, retention: Retention) -> dict[str, int]:
             ).rowcount,
         }
     return counts
+
+
+def erase_leavers(engine: Engine, as_of: date, rule: LeaversRetention | None) -> dict[str, int]:
+    """Destroy, in one transaction, everything Oversight holds of staff who left longer ago than
+    the policy keeps their records (an end date exactly that long ago is kept one more day);
+    returns the rows removed per table, the staff rows included. No rule, nothing removed."""
+    if rule is None:
+        return {}
+    staff = INPUT_TABLES["staff"]
+    with engine.begin() as connection:
+        leavers = {
+            staff_id: left_on
+            for staff_id, left_on in connection.execute(
+                select(staff.c.staff_id, staff.c.end_date).where(staff.c.end_date.is_not(None))
+            )
+            if rule.leavers_kept_for.after(left_on) < as_of
+        }
+        if not leavers:
+            return {}
+        ids = sorted(leavers)
+        removed: dict[str, int] = {}
+        for table in reversed(INPUTS):  # rows that refer to staff go before the staff rows
+            if table.owner:
+                column = INPUT_TABLES[table.name].c[table.owner]
+                removed[table.name] = sum(
+                    connection.execute(delete(INPUT_TABLES[table.name]).where(column.in_(batch))).rowcount
+                    for batch in batches(ids, 1000)
+                )
+        for name, row, column in (
+            ("findings", FindingRow, FindingRow.staff_id),
+            ("messages", MessageRow, MessageRow.recipient_id),
+            ("notices", NoticeRow, NoticeRow.recipient_id),
+        ):
+            removed[name] = sum(
+                connection.execute(delete(row).where(column.in_(batch))).rowcount
+                for batch in batches(ids, 1000)
+            )
+        # what others were told about them: a notice's key names the finding's person second
+        about = [
+            key
+            for key in connection.scalars(select(NoticeRow.finding_key).distinct())
+            if key.split("|")[1] in leavers
+        ]
+        removed["notices"] += sum(
+            connection.execute(delete(NoticeRow).where(NoticeRow.finding_key.in_(batch))).rowcount
+            for batch in batches(about, 1000)
+        )
+        connection.execute(
+            insert(ErasedStaffRow),
+            [{"staff_id": staff_id, "left_on": leavers[staff_id], "erased_on": as_of} for staff_id in ids],
+        )
+    return {name: count for name, count in removed.items() if count}

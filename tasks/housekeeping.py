@@ -8,9 +8,16 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
-from models.retention import Retention, prune
+from models.policy.policy import Policy
+from models.retention import Retention, erase_leavers, prune
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
 def prune_history(database_url: str, as_of: date, retention: Retention) -> dict[str, int]:
     return prune(open_database(database_url), as_of, retention)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
+def erase_old_leavers(database_url: str, as_of: date, policy: Policy) -> dict[str, int]:
+    """The policy's retention rule for leavers' records, applied before the night is evaluated."""
+    return erase_leavers(open_database(database_url), as_of, policy.retention)

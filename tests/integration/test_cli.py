@@ -113,3 +113,23 @@ def test_a_council_with_no_database_is_told_what_to_set(oversight, tmp_path):
     assert (
         "error: council 'havering' has no database_url: set OVERSIGHT_HAVERING_DATABASE_URL" in result.output
     )
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_the_nightly_run_destroys_leavers_records_past_the_policys_period_and_says_how_many(
+    oversight, tmp_path, monkeypatch
+):
+    from tests.integration.test_leavers_retention import EXPORT
+
+    monkeypatch.setenv("OVERSIGHT_OUTBOX", str(tmp_path / "outbox"))
+    assert oversight("import", str(write_folder(tmp_path / "csv", EXPORT))).exit_code == 0
+    dry = oversight("run", "--as-of", "2026-11-25", "--policy", "havering", "--dry-run")
+    assert dry.exit_code == 0 and "Retention" not in dry.output  # a dry run removes nothing
+    result = oversight("run", "--as-of", "2026-11-25", "--policy", "havering")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Retention: removed 7 row(s) of leavers whose records are past the policy's period (audits 1, "
+        "appraisals 1, observations 1, sessions 1, absences 1, agreements 1, staff 1)"
+    ) in result.output
+    document = json.loads(oversight("findings", "--as-of", "2026-11-25", "--policy", "havering").stdout)
+    assert "L1" not in {f["staff_id"] for f in document["findings"]}

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
+from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs
 from models.policy.evaluate import evaluate
 from models.policy.findings import Kind
 from models.policy.policy import load_policy
@@ -20,8 +20,8 @@ def test_the_demo_council_is_the_same_every_time():
 def test_the_demo_council_imports_cleanly_and_raises_every_kind_of_finding(engine, tmp_path):
     report = import_paths(engine, [d.parent for d in write_csvs(generate(SCALES["demo"]), tmp_path)][:1])
     assert report.warnings == [] and report.counts["staff"] > 20
-    kinds = {f.kind for f in evaluate(load_snapshot(engine), load_policy("default"), DEMO_AS_OF)}
-    # deemed agreement is Central Bedfordshire's rule, not the default policy's
+    kinds = {f.kind for f in evaluate(load_snapshot(engine), load_policy(str(DEMO_POLICY)), DEMO_AS_OF)}
+    # deemed agreement is Central Bedfordshire's rule, not the demo's (the default with every duty on)
     assert kinds == set(Kind) - {Kind.RECORD_DEEMED_AGREED}
 
 
@@ -30,6 +30,7 @@ def test_oversight_demo_runs_the_nightly_flow_and_says_where_messages_went(tmp_p
     result = CliRunner().invoke(app, ["demo", "--folder", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert f"sent: {tmp_path}/outbox/2026-11-24_" in result.output
+    assert "policy.yaml, the default with every recurring duty switched on" in result.output
     assert len(list((tmp_path / "outbox").glob("*.eml"))) > 5
 
 
@@ -41,7 +42,7 @@ def test_the_benchmark_generator_imports_cleanly_and_raises_every_kind(engine, t
     snapshot = load_snapshot(engine, DEMO_AS_OF)
     kinds = {
         f.kind
-        for policy in ("default", "central_beds")
+        for policy in (str(DEMO_POLICY), "central_beds")
         for f in evaluate(snapshot, load_policy(policy), DEMO_AS_OF)
     }
     assert kinds == set(Kind)

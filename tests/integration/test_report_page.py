@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from demo.council import DEMO_AS_OF
+from demo.council import DEMO_AS_OF, DEMO_POLICY
 from tests.browser import kept_output, print_to_pdf, rendered_text, screenshot
 from tests.loopback import static_site
 
@@ -81,7 +81,8 @@ def report_page(prefect_server, tmp_path_factory):
             env.setenv(name, "")  # the demo sets these for its process: put them back afterwards
         result = runner.invoke(app, ["demo", "--folder", str(folder)])
         assert result.exit_code == 0, result.output
-        findings = json.loads(runner.invoke(app, ["findings", "--as-of", DAY]).stdout)["findings"]
+        night = ["findings", "--as-of", DAY, "--policy", str(DEMO_POLICY)]
+        findings = json.loads(runner.invoke(app, night).stdout)["findings"]
     page = folder / "reports" / f"compliance-{DAY}.html"
     assert f"Compliance report: {page}" in result.stdout
     return page, findings
@@ -124,6 +125,17 @@ def test_the_figures_on_the_page_are_the_findings(report_page, site, tmp_path):
     assert len(tables.rows("overdue")) == len(listed)
     trend = tables.rows("service_trend")
     assert [r["Day"] for r in trend][-2:] == ["2026-10-31", DAY] and trend[-1]["Within"] == service["Within"]
+    # each recurring duty: those past due are the night's findings of its kind
+    duties = {r["Duty"]: r for r in tables.rows("duties")}
+    overdue = Counter(f["kind"] for f in findings if f["stage"] != "upcoming")
+
+    def missed(*names: str) -> int:
+        return sum(int(duties[name]["Of"]) - int(duties[name]["Within"]) for name in names)
+
+    assert missed("Appraisal held") == overdue["appraisal_due"] > 0
+    assert missed("Practice observed", "Supervision observed") == overdue["observation_due"] > 0
+    audits = [name for name in duties if name.startswith("Supervision files audited by each")]
+    assert missed(*audits) == overdue["supervision_audit_due"] > 0
     # at a glance, the same figure as the table
     assert f"{percent}% ({service['Within']} of {service['Of']})" in dom
 

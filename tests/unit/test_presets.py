@@ -449,3 +449,25 @@ def test_policy_check_names_the_line_of_each_mistake(tmp_path):
         f"{broken}:4: records.signed_within_working_days: Input should be greater than or equal to 0",
         f"{broken}:6: supervision.calender_month: Extra inputs are not permitted",
     ]
+
+
+def test_policy_check_validates_the_recurring_duties_and_a_duty_can_be_switched_off(tmp_path):
+    from models.policy.policy import PolicyError
+
+    broken = tmp_path / "ours.yaml"
+    broken.write_text(
+        "extends: nelincs\nname: ours\nobservations:\n  practise: {every: 6 months, source: s}\n"
+        "appraisals:\n  every: 6 months\naudits:\n  roles:\n    wizard: {every: monthly, source: s}\n"
+        "retention:\n  leavers_kept_for: forever\n  source: s\n"
+    )
+    with pytest.raises(PolicyError) as error:
+        load_policy(str(broken))
+    problems = [p.removeprefix(f"{broken}:") for p in error.value.problems]
+    assert problems[0] == "4: observations.practise: Extra inputs are not permitted"
+    assert problems[1].startswith("5: appraisals.source: Field required")
+    assert problems[2].startswith("9: audits.roles.wizard.[key]: Input should be 'social_worker'")
+    assert problems[3].startswith("11: retention.leavers_kept_for: Value error, 'forever' is not an interval")
+
+    off = tmp_path / "off.yaml"
+    off.write_text("extends: havering\nname: without-appraisals\nappraisals: null\n")
+    assert load_policy(str(off)).appraisals is None and load_policy(str(off)).observations is not None
