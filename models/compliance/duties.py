@@ -36,7 +36,9 @@ def duty_shares(ctx: Context, people: frozenset[str]) -> list[DutyShare]:
         if status.member.staff_id in people:
             within[status.setting].append(status.within(ctx.as_of))
             about[status.setting] = (_name(status.setting), status.duty.source)
-    shares = [DutyShare(about[key][0], key, about[key][1], Share.of_flags(flags)) for key, flags in within.items()]
+    shares = [
+        DutyShare(about[key][0], key, about[key][1], Share.of_flags(flags)) for key, flags in within.items()
+    ]
     rules = ctx.policy.countersigning
     if rules is not None:
         shares.append(

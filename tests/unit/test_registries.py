@@ -9,7 +9,7 @@ import pytest
 from models.compliance.report import build_report
 from models.policy.evaluate import RULES
 from models.policy.facts import INPUTS, Snapshot
-from models.policy.findings import Action, As, Finding, Figure, Kind, Recipient, Stage
+from models.policy.findings import Action, As, Figure, Finding, Kind, Recipient, Stage
 from models.policy.policy import load_policy
 from notifications.digest import build_digests, every_notice
 from notifications.render import render, render_teams
