@@ -44,25 +44,24 @@ def _rules(policy: Policy) -> Iterator[PolicyRule]:
         f"Staff on probation, from their start: {_phases(supervision.probation)}.",
         supervision.probation.source,
     )
-    sources = supervision.rule_sources
     if supervision.calendar_month:
         yield PolicyRule(
             "1:1 supervision",
             "Monthly means once a calendar month: the next is due by the end of the month after the last.",
-            sources.get("calendar_month", ""),
+            supervision.calendar_month.source,
         )
     if supervision.part_time_pro_rata:
         yield PolicyRule(
             "1:1 supervision",
             "Part-time staff: the interval stretches to the equivalent of their working time.",
-            sources.get("part_time_pro_rata", ""),
+            supervision.part_time_pro_rata.source,
         )
     if supervision.max_missed_calendar_months is not None:
         yield PolicyRule(
             "1:1 supervision",
-            f"No more than {supervision.max_missed_calendar_months} whole calendar month(s) without a 1:1; "
-            "past that, overdue supervision is escalated at once.",
-            sources.get("max_missed_calendar_months", ""),
+            f"No more than {supervision.max_missed_calendar_months.months} whole calendar month(s) without "
+            "a 1:1; past that, overdue supervision is escalated at once.",
+            supervision.max_missed_calendar_months.source,
         )
     yield PolicyRule(
         "1:1 supervision",
@@ -78,14 +77,14 @@ def _rules(policy: Policy) -> Iterator[PolicyRule]:
     records = policy.records
     yield PolicyRule(
         "Records",
-        f"The supervisor writes the record within {records.written_within_working_days} working days of the session.",
-        records.written_source,
+        f"The supervisor writes the record within {records.written.within_working_days} working days of the session.",
+        records.written.source,
     )
     yield PolicyRule(
         "Records",
-        f"The supervisee signs it within {records.signed_within_working_days} working days of receiving it"
-        + ("; unsigned after that, it is deemed agreed." if records.deemed_agreed else "."),
-        records.signed_source,
+        f"The supervisee signs it within {records.signed.within_working_days} working days of receiving it"
+        + ("; unsigned after that, it is deemed agreed." if records.signed.deemed_agreed else "."),
+        records.signed.source,
     )
     for threshold in policy.absence.thresholds:
         yield PolicyRule(
@@ -107,23 +106,24 @@ def _rules(policy: Policy) -> Iterator[PolicyRule]:
             f"{category.label.capitalize()}: at least {frequency.every}.",
             frequency.source,
         )
-    if cases.first_within_working_days is not None:
+    if cases.first is not None:
         yield PolicyRule(
             "Case discussions",
-            f"A newly allocated case is first discussed within {cases.first_within_working_days} working days.",
-            cases.first_source or "",
+            f"A newly allocated case is first discussed within {cases.first.within_working_days} working days.",
+            cases.first.source,
         )
     agreements = policy.agreements
     yield PolicyRule(
         "Supervision agreements",
-        f"Signed within {agreements.signed_within.as_span()} of starting.",
-        agreements.signed_source,
+        f"Signed within {agreements.signed.within.as_span()} of starting.",
+        agreements.signed.source,
     )
     yield PolicyRule(
         "Supervision agreements",
-        f"Reviewed every {agreements.review_every.as_span()}.",
-        agreements.review_source,
+        f"Reviewed every {agreements.review.every.as_span()}.",
+        agreements.review.source,
     )
+    yield from _duties(policy)
     escalation = policy.escalation
     yield PolicyRule(
         "Reminders",
@@ -137,6 +137,52 @@ def _rules(policy: Policy) -> Iterator[PolicyRule]:
         f"Green at {policy.compliance.green_from:g}% or more, amber from {policy.compliance.amber_from:g}%, red below.",
         policy.compliance.source,
     )
+
+
+def _duties(policy: Policy) -> Iterator[PolicyRule]:
+    """The recurring duties the policy sets, if any."""
+    observations = policy.observations
+    if observations and observations.practice:
+        duty = observations.practice
+        yield PolicyRule(
+            "Observations",
+            f"The supervisor observes each supervisee's practice every {duty.every.as_span()}.",
+            duty.source,
+        )
+    if observations and observations.supervision:
+        duty = observations.supervision
+        whose = ", ".join(_words(role) + "s" for role in duty.roles) if duty.roles else "everyone who supervises"
+        yield PolicyRule(
+            "Observations",
+            f"Their line manager observes {whose} holding supervision every {duty.every.as_span()}.",
+            duty.source,
+        )
+    if policy.appraisals:
+        yield PolicyRule(
+            "Appraisals",
+            f"The line manager holds an appraisal every {policy.appraisals.every.as_span()}.",
+            policy.appraisals.source,
+        )
+    for role, duty in (policy.audits.roles.items() if policy.audits else ()):
+        yield PolicyRule(
+            "Audits of supervision files",
+            f"Each {_words(role)} audits a supervision file every {duty.every.as_span()}.",
+            duty.source,
+        )
+    if policy.countersigning:
+        yield PolicyRule(
+            "Records",
+            "The supervisor signs the personal record too, within "
+            f"{policy.countersigning.within_working_days} working days of the supervisee.",
+            policy.countersigning.source,
+        )
+    if policy.retention:
+        yield PolicyRule(
+            "Retention",
+            f"A leaver's records are kept {policy.retention.leavers_kept_for.as_span()} after they leave, "
+            "then destroyed.",
+            policy.retention.source,
+        )
 
 
 def _phases(staged: Staged) -> str:

@@ -349,7 +349,7 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
             "deemed_agreed",
             "Records deemed agreed",
             "Records unsigned past the signing deadline under a policy that deems them agreed "
-            f"(records.deemed_agreed: {report.policy.records.deemed_agreed}).",
+            f"(records.signed.deemed_agreed: {report.policy.records.signed.deemed_agreed}).",
             (
                 Column("Session"),
                 Column("Supervisee"),

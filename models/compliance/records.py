@@ -64,13 +64,13 @@ def outcomes(ctx: Context, sessions: Iterable[SupervisionSession]) -> list[Recor
     for session in sessions:
         assert session.held_on is not None
         written = _written(session, day)
-        deadline = calendar.add_working_days(session.held_on, rules.written_within_working_days)
+        deadline = calendar.add_working_days(session.held_on, rules.written.within_working_days)
         written_on_time = (written is not None and written <= deadline) if written or day > deadline else None
         received = _received(session, day)
         signed_on_time = None
         if received is not None and not session.record_disputed:
             signed = _by(session.supervisee_signed_on, day)
-            deadline = calendar.add_working_days(received, rules.signed_within_working_days)
+            deadline = calendar.add_working_days(received, rules.signed.within_working_days)
             if signed is not None or day > deadline:
                 signed_on_time = signed is not None and signed <= deadline
         judged.append(RecordOutcome(session, written_on_time, signed_on_time))
@@ -94,7 +94,7 @@ def waiting_for_signature(ctx: Context, sessions: Iterable[SupervisionSession]) 
         received = _received(session, day)
         if received is None or session.record_disputed or _by(session.supervisee_signed_on, day):
             continue
-        deadline = calendar.add_working_days(received, rules.signed_within_working_days)
+        deadline = calendar.add_working_days(received, rules.signed.within_working_days)
         late = day > deadline
         waiting.append(
             WaitingRecord(
@@ -103,7 +103,7 @@ def waiting_for_signature(ctx: Context, sessions: Iterable[SupervisionSession]) 
                 deadline,
                 calendar.working_days_between(received, day),
                 late,
-                late and rules.deemed_agreed,
+                late and rules.signed.deemed_agreed,
             )
         )
     return sorted(waiting, key=lambda w: (-w.working_days_waiting, w.session.session_id))

@@ -127,10 +127,10 @@ class ComplianceReport:
             ),
             "records": (
                 "Held 1:1s in the period (the last 3 or 12 months to the day). Written: the record "
-                f"written within {records.written_within_working_days} working days of the session "
-                f"(records.written_within_working_days: {records.written_source}). Signed: signed by "
-                f"the supervisee within {records.signed_within_working_days} working days of receiving "
-                f"it (records.signed_within_working_days: {records.signed_source}). A record counts "
+                f"written within {records.written.within_working_days} working days of the session "
+                f"(records.written: {records.written.source}). Signed: signed by "
+                f"the supervisee within {records.signed.within_working_days} working days of receiving "
+                f"it (records.signed: {records.signed.source}). A record counts "
                 "once done or past its deadline; disputed records are exceptions, not counted."
             ),
             "waiting": (

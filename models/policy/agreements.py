@@ -24,7 +24,7 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
         agreement = current_agreement(ctx, member, supervisor.staff_id)
         signed_on = agreement.signed_on if agreement else None
         if signed_on is None or signed_on > ctx.as_of:
-            due = rules.signed_within.after(member.start_date)
+            due = rules.signed.within.after(member.start_date)
             timing = ctx.timing(due)
             if ctx.as_of <= due or timing is None:
                 continue
@@ -35,11 +35,11 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
                 timing=timing,
                 notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
                 detail=f"no signed supervision agreement with supervisor {supervisor.staff_id}",
-                rule=f"agreements.signed_within: {rules.signed_source}",
+                rule=f"agreements.signed: {rules.signed.source}",
             )
             continue
         due = (agreement.review_due if agreement and agreement.review_due else None) or (
-            rules.review_every.after(signed_on)
+            rules.review.every.after(signed_on)
         )
         timing = ctx.timing(due)
         if timing is None:
@@ -51,5 +51,5 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
             timing=timing,
             notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
             detail=f"supervision agreement signed {signed_on} is due for review by {due}",
-            rule=f"agreements.review_every: {rules.review_source}",
+            rule=f"agreements.review: {rules.review.source}",
         )

@@ -71,7 +71,7 @@ def next_discussion_due(ctx: Context, case: Case) -> DiscussionDue:
     if discussed:
         last = max(discussed)
         return DiscussionDue(frequency.every.after(last), category_rule, last)
-    if rules.first_within_working_days is not None:
-        first = ctx.calendar.add_working_days(case.allocated_on, rules.first_within_working_days)
-        return DiscussionDue(first, f"cases.first_within_working_days: {rules.first_source}", None)
+    if rules.first is not None:
+        first = ctx.calendar.add_working_days(case.allocated_on, rules.first.within_working_days)
+        return DiscussionDue(first, f"cases.first: {rules.first.source}", None)
     return DiscussionDue(frequency.every.after(case.allocated_on), category_rule, None)

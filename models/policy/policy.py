@@ -1,8 +1,10 @@
 """A council's supervision policy as validated data.
 
 Presets live in `presets/*.yaml`; a council's own file has the same form and may say
-`extends: <preset>` to write only what differs. Every rule carries `source`, the section of the
-council's document it comes from, so a finding can say which rule raised it.
+`extends: <preset>` to write only what differs. Every rule has one shape: a mapping of its
+values and `source`, the section of the council's document it comes from, so a finding can say
+which rule raised it and a rule cannot lose its citation to a misspelt key. A rule that may be
+off (a switch, a duty) is that mapping when on and absent or `null` when off.
 """
 
 from __future__ import annotations
@@ -66,46 +68,65 @@ class Staged(_Strict):
         return None
 
 
+class Switch(_Strict):
+    """A rule that is either in force, with its source, or absent (or null): not in force."""
+
+    source: str
+
+
+class MonthsLimit(_Strict):
+    months: int = Field(ge=0)
+    source: str
+
+
+class WorkingDays(_Strict):
+    """Something to be done within `within_working_days` working days of an event."""
+
+    within_working_days: int = Field(ge=0)
+    source: str
+
+
+class Span(_Strict):
+    """Something to be done within a length of time (`4 weeks`) of an event."""
+
+    within: SpanField
+    source: str
+
+
 class Supervision(_Strict):
     default: Frequency
     roles: dict[Role, Frequency] = Field(default_factory=dict)
     asye: Staged
     probation: Staged
-    calendar_month: bool = Field(
-        default=False,
+    calendar_month: Switch | None = Field(
+        default=None,
         description='"Once a calendar month": a monthly session is next due at the end of the '
         "month after the month of the last one.",
     )
-    part_time_pro_rata: bool = Field(
-        default=False,
+    part_time_pro_rata: Switch | None = Field(
+        default=None,
         description='"Or the equivalent of one month\'s work": intervals stretch by 1/fte.',
     )
-    max_missed_calendar_months: int | None = Field(
+    max_missed_calendar_months: MonthsLimit | None = Field(
         default=None,
-        ge=0,
         description="Whole calendar months that may pass with no 1:1; past that, overdue "
         "supervision escalates at once.",
-    )
-    rule_sources: dict[str, str] = Field(
-        default_factory=dict,
-        description="Where the switches above come from, by switch name.",
     )
 
     def role_frequency(self, role: Role) -> Frequency:
         return self.roles.get(role, self.default)
 
 
-class Rebooking(_Strict):
-    within_working_days: int = Field(ge=0)
-    source: str
+class Signing(WorkingDays):
+    """The supervisee signs within the working days; with `deemed_agreed`, a record left
+    unsigned past them is deemed agreed and closed by the supervisor instead of chased."""
+
+    deemed_agreed: bool = False
 
 
 class Records(_Strict):
-    written_within_working_days: int = Field(ge=0)
-    written_source: str
-    signed_within_working_days: int = Field(ge=0)
-    signed_source: str
-    deemed_agreed: bool = False
+    written: WorkingDays
+    signed: Signing
 
 
 class AbsenceThreshold(_Strict):
@@ -121,18 +142,12 @@ class Absence(_Strict):
 class Cases(_Strict):
     default: Frequency
     categories: dict[CaseCategory, Frequency] = Field(default_factory=dict)
-    first_within_working_days: int | None = Field(default=None, ge=0)
-    first_source: str | None = None
+    first: WorkingDays | None = Field(
+        default=None, description="A newly allocated case's first discussion, after allocation."
+    )
 
     def category_frequency(self, category: CaseCategory) -> Frequency:
         return self.categories.get(category, self.default)
-
-
-class Agreements(_Strict):
-    signed_within: SpanField
-    signed_source: str
-    review_every: SpanField
-    review_source: str
 
 
 class Escalation(_Strict):
@@ -193,19 +208,16 @@ class Audits(_Strict):
     roles: dict[Role, Duty]
 
 
-class Countersigning(_Strict):
-    """Both parties sign the personal record: the supervisor within `within_working_days` of
-    the supervisee's signature."""
-
-    within_working_days: int = Field(ge=0)
-    source: str
-
-
 class Retention(_Strict):
     """How long a leaver's records are kept after their end date, before they are destroyed."""
 
     leavers_kept_for: SpanField
     source: str
+
+
+class Agreements(_Strict):
+    signed: Span
+    review: Duty
 
 
 class Policy(_Strict):
@@ -214,7 +226,7 @@ class Policy(_Strict):
     upcoming_within_days: int = Field(ge=0, description="How far ahead upcoming work is shown.")
     escalation: Escalation
     supervision: Supervision
-    rebooking: Rebooking
+    rebooking: WorkingDays
     records: Records
     absence: Absence
     cases: Cases
@@ -224,7 +236,7 @@ class Policy(_Strict):
     observations: Observations | None = None
     appraisals: Duty | None = None
     audits: Audits | None = None
-    countersigning: Countersigning | None = None
+    countersigning: WorkingDays | None = None  # the supervisor signs the personal record too
     retention: Retention | None = None
 
 
@@ -299,6 +311,7 @@ def _resolve(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
         raise PolicyError([f"{path}:1: -: a policy file is a mapping of settings"])
+    _respell(raw)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
@@ -324,3 +337,43 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+# Settings spelt the older way, a value beside a sibling `*_source` (or a switch beside a
+# `rule_sources` entry), as council files written before November 2026 have them: read as
+# the one shape, so those files keep working. (section, value, source) -> (rule, value's name)
+_OLDER: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("records", "written_within_working_days", "written_source"): ("written", "within_working_days"),
+    ("records", "signed_within_working_days", "signed_source"): ("signed", "within_working_days"),
+    ("agreements", "signed_within", "signed_source"): ("signed", "within"),
+    ("agreements", "review_every", "review_source"): ("review", "every"),
+    ("cases", "first_within_working_days", "first_source"): ("first", "within_working_days"),
+}
+
+
+def _respell(raw: dict[str, Any]) -> None:
+    """Rewrite, in place, a policy file's settings spelt the older way into the one shape."""
+    for (section, value, source), (rule, name) in _OLDER.items():
+        settings = raw.get(section)
+        if isinstance(settings, dict) and (value in settings or source in settings):
+            new = settings.setdefault(rule, {})
+            if value in settings:
+                new[name] = settings.pop(value)
+            if source in settings:
+                new["source"] = settings.pop(source)
+    records = raw.get("records")
+    if isinstance(records, dict) and "deemed_agreed" in records:
+        records.setdefault("signed", {})["deemed_agreed"] = records.pop("deemed_agreed")
+    supervision = raw.get("supervision")
+    if isinstance(supervision, dict):
+        sources = supervision.pop("rule_sources", None) or {}
+        for switch in ("calendar_month", "part_time_pro_rata"):
+            if isinstance(supervision.get(switch), bool):
+                on = supervision[switch]
+                supervision[switch] = {"source": sources.get(switch, "")} if on else None
+        limit = supervision.get("max_missed_calendar_months")
+        if isinstance(limit, int) and not isinstance(limit, bool):
+            supervision["max_missed_calendar_months"] = {
+                "months": limit,
+                "source": sources.get("max_missed_calendar_months", ""),
+            }

@@ -31,7 +31,7 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
     written = session.record_written_on or session.record_circulated_on
     if written is None:
         assert session.held_on is not None
-        deadline = ctx.calendar.add_working_days(session.held_on, rules.written_within_working_days)
+        deadline = ctx.calendar.add_working_days(session.held_on, rules.written.within_working_days)
         timing = ctx.timing(deadline)
         if ctx.as_of > deadline and timing:
             yield ctx.finding(
@@ -42,19 +42,19 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
                 timing=timing,
                 notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
                 detail=f"record of the {session.kind} session held {session.held_on} is not written",
-                rule=f"records.written_within_working_days: {rules.written_source}",
+                rule=f"records.written: {rules.written.source}",
             )
         return
     # Without a circulation date, the record is taken as shared when it was written.
     received = session.record_circulated_on or written
     if session.supervisee_signed_on is not None or session.record_disputed:
         return
-    deadline = ctx.calendar.add_working_days(received, rules.signed_within_working_days)
+    deadline = ctx.calendar.add_working_days(received, rules.signed.within_working_days)
     timing = ctx.timing(deadline)
     if ctx.as_of <= deadline or timing is None:
         return
-    rule = f"records.signed_within_working_days: {rules.signed_source}"
-    if rules.deemed_agreed:
+    rule = f"records.signed: {rules.signed.source}"
+    if rules.signed.deemed_agreed:
         yield ctx.finding(
             kind=Kind.RECORD_DEEMED_AGREED,
             staff_id=session.supervisee_id,
@@ -63,8 +63,8 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
             timing=timing,
             notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
             detail=f"record circulated {received} was not signed within "
-            f"{rules.signed_within_working_days} working days: close it as deemed agreed",
-            rule=f"records.deemed_agreed: {rules.signed_source}",
+            f"{rules.signed.within_working_days} working days: close it as deemed agreed",
+            rule=f"records.signed.deemed_agreed: {rules.signed.source}",
         )
         return
     yield ctx.finding(

@@ -59,7 +59,7 @@ def next_supervision_due(
         # calendar (an fte of 0.000001 is valid under the contract).
         stretched = min(int((due - anchor).days / member.fte), MAX_PRO_RATA_DAYS)
         due = anchor + timedelta(days=stretched)
-        rule += f" (pro rata for {member.fte:g} FTE: {rules.rule_sources.get('part_time_pro_rata', '')})"
+        rule += f" (pro rata for {member.fte:g} FTE: {rules.part_time_pro_rata.source})"
     return Due(due, interval, rule, last_held)
 
 
@@ -143,10 +143,14 @@ def supervision_findings(ctx: Context) -> Iterator[Finding]:
         limit = ctx.policy.supervision.max_missed_calendar_months
         missed = missed_calendar_months(due.last_held or member.start_date, ctx.as_of)
         monthly_or_more_often = due.interval.after(ctx.as_of) <= Interval(months=1).after(ctx.as_of)
-        if timing.stage is Stage.CHASE and limit is not None and monthly_or_more_often and missed > limit:
+        if (
+            timing.stage is Stage.CHASE
+            and limit is not None
+            and monthly_or_more_often
+            and missed > limit.months
+        ):
             timing = replace(timing, stage=Stage.ESCALATE)
-            source = ctx.policy.supervision.rule_sources.get("max_missed_calendar_months", "")
-            rule = f"supervision.max_missed_calendar_months: {source}"
+            rule = f"supervision.max_missed_calendar_months: {limit.source}"
         since = f"last 1:1 held {due.last_held}" if due.last_held else "no 1:1 held yet"
         yield ctx.finding(
             kind=(Kind.SUPERVISION_UPCOMING if timing.stage is Stage.UPCOMING else Kind.SUPERVISION_OVERDUE),

@@ -85,11 +85,11 @@ def test_policy_show_prints_each_rule_with_its_source():
 def test_policy_check_reports_every_mistake(tmp_path):
     broken = tmp_path / "ours.yaml"
     broken.write_text(
-        "extends: default\nname: ours\nrecords:\n  signed_within_working_days: -1\nescalation:\n  after_working_days: soon\n"
+        "extends: default\nname: ours\nrecords:\n  signed: {within_working_days: -1}\nescalation:\n  after_working_days: soon\n"
     )
     result = CliRunner().invoke(app, ["policy", "check", str(broken)])
     assert result.exit_code == 2
-    assert "records.signed_within_working_days" in result.stderr
+    assert "records.signed.within_working_days" in result.stderr
     assert "escalation.after_working_days" in result.stderr
 
 

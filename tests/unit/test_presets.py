@@ -413,7 +413,7 @@ def test_deemed_agreed_goes_to_the_supervisor_to_close_the_record():
     snapshot = council(staff(), held(D(2026, 11, 16), **UNSIGNED))
     [finding] = findings(snapshot, D(2026, 11, 24), policy="central_beds", kinds=("record_deemed_agreed",))
     assert notified(finding) == [("M", "supervisor")]
-    assert finding.rule.startswith("records.deemed_agreed: central_beds")
+    assert finding.rule.startswith("records.signed.deemed_agreed: central_beds")
 
 
 def test_a_council_policy_extends_a_preset_and_changes_only_what_it_says(tmp_path):
@@ -441,13 +441,13 @@ def test_policy_check_names_the_line_of_each_mistake(tmp_path):
 
     broken = tmp_path / "ours.yaml"
     broken.write_text(
-        "extends: stoke\nname: ours\nrecords:\n  signed_within_working_days: -1\nsupervision:\n  calender_month: true\n"
+        "extends: stoke\nname: ours\nrecords:\n  signed:\n    within_working_days: -1\nsupervision:\n  calender_month: {source: s}\n"
     )
     with pytest.raises(PolicyError) as error:
         load_policy(str(broken))
     assert error.value.problems == [
-        f"{broken}:4: records.signed_within_working_days: Input should be greater than or equal to 0",
-        f"{broken}:6: supervision.calender_month: Extra inputs are not permitted",
+        f"{broken}:5: records.signed.within_working_days: Input should be greater than or equal to 0",
+        f"{broken}:7: supervision.calender_month: Extra inputs are not permitted",
     ]
 
 
@@ -471,3 +471,29 @@ def test_policy_check_validates_the_recurring_duties_and_a_duty_can_be_switched_
     off = tmp_path / "off.yaml"
     off.write_text("extends: havering\nname: without-appraisals\nappraisals: null\n")
     assert load_policy(str(off)).appraisals is None and load_policy(str(off)).observations is not None
+
+
+def test_a_council_file_in_the_older_spelling_reads_as_the_one_shape(tmp_path):
+    """Settings written before every rule became `{value, source}` keep working."""
+    older = tmp_path / "older.yaml"
+    older.write_text(
+        "extends: default\nname: older\n"
+        "supervision:\n  calendar_month: true\n  max_missed_calendar_months: 1\n"
+        "  rule_sources: {calendar_month: '§3 calendar month', max_missed_calendar_months: '§3.6'}\n"
+        "records:\n  signed_within_working_days: 3\n  signed_source: '§13'\n  deemed_agreed: true\n"
+        "agreements:\n  review_every: 6 months\n  review_source: '§5'\n"
+        "cases:\n  first_within_working_days: 5\n  first_source: '§7'\n"
+    )
+    policy = load_policy(str(older))
+    assert policy.supervision.calendar_month.source == "§3 calendar month"
+    assert (policy.supervision.max_missed_calendar_months.months, policy.supervision.part_time_pro_rata) == (
+        1,
+        None,
+    )
+    assert (policy.records.signed.within_working_days, policy.records.signed.source) == (3, "§13")
+    assert (
+        policy.records.signed.deemed_agreed
+        and policy.records.written == load_policy("default").records.written
+    )
+    assert (str(policy.agreements.review.every), policy.agreements.review.source) == ("6-monthly", "§5")
+    assert (policy.cases.first.within_working_days, policy.cases.first.source) == (5, "§7")
