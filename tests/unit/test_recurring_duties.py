@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from models.policy.evaluate import evaluate
 from models.policy.policy import load_policy, preset_names
 from tests.builders import (
     appraised,
@@ -181,16 +182,13 @@ def test_supervision_is_observed_by_the_supervisors_line_manager_and_only_of_tea
     ] == ["M"]
 
 
-def test_one_person_due_both_observations_has_two_findings_kept_apart():
-    policy = load_policy("havering").model_copy(
-        update={
-            "observations": load_policy("shropshire").observations.model_copy(
-                update={"practice": load_policy("havering").observations.practice}
-            )
-        }
+def test_one_person_due_both_observations_has_two_findings_kept_apart(tmp_path):
+    both_duties = tmp_path / "both.yaml"
+    both_duties.write_text(
+        "extends: havering\nname: both\nobservations:\n"
+        "  supervision: {every: 6 months, source: shropshire audit table}\n"
     )
-    from models.policy.evaluate import evaluate
-
+    policy = load_policy(str(both_duties))
     both = [
         f
         for f in evaluate(council(staff(), held(D(2026, 11, 2))), policy, D(2026, 11, 18))
