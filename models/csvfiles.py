@@ -299,13 +299,14 @@ def _check_references(parsed: ParsedImport, stored: Stored) -> None:
                 getattr(fact, table.key[0]) for fact in parsed.facts(table.name)
             }
     for table in INPUTS:
-        references = [c for c in table.columns if c.value.refers_to]
-        for row in parsed.rows.get(table.name, []):
-            for column in references:
+        for column in table.columns:
+            target = column.value.refers_to
+            if target is None:
+                continue
+            noun = "member of staff" if target == "staff" else target.removesuffix("s")
+            for row in parsed.rows.get(table.name, []):
                 ref = getattr(row.fact, column.name)
-                target = column.value.refers_to
-                if ref is not None and ref not in known[target]:  # type: ignore[index]
-                    noun = "member of staff" if target == "staff" else target.removesuffix("s")  # type: ignore[union-attr]
+                if ref is not None and ref not in known[target]:
                     parsed.problems.append(
                         Problem(row.file, row.line, column.name, f"no {noun} {ref!r} exists")
                     )

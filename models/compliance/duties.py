@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from models.compliance.shares import Share
 from models.policy.context import Context
-from models.policy.duties import countersign_due, countersigned, duty_statuses
+from models.policy.duties import countersign_due, countersigned_on, duty_statuses
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,12 @@ def _countersigned_in_time(ctx: Context, people: frozenset[str], since: date) ->
     for staff_id in people:
         for session in ctx.snapshot.sessions_by_supervisee.get(staff_id, []):
             due = countersign_due(ctx, session)
-            if due is None or session.supervisee_signed_on <= since:  # type: ignore[operator]
+            signed = session.supervisee_signed_on
+            if due is None or signed is None or signed <= since:
                 continue
-            done = countersigned(session, ctx.as_of)
-            if done or ctx.as_of > due:
-                flags.append(done and session.supervisor_signed_on <= due)  # type: ignore[operator]
+            done = countersigned_on(session, ctx.as_of)
+            if done is not None or ctx.as_of > due:
+                flags.append(done is not None and done <= due)
     return Share.of_flags(flags)
 
 

@@ -80,8 +80,10 @@ def countersign_due(ctx: Context, session: SupervisionSession) -> date | None:
     return ctx.calendar.add_working_days(signed, rules.within_working_days)
 
 
-def countersigned(session: SupervisionSession, as_of: date) -> bool:
-    return session.supervisor_signed_on is not None and session.supervisor_signed_on <= as_of
+def countersigned_on(session: SupervisionSession, as_of: date) -> date | None:
+    """When the supervisor signed the record, if they had by as-of."""
+    signed = session.supervisor_signed_on
+    return signed if signed is not None and signed <= as_of else None
 
 
 def countersign_findings(ctx: Context) -> Iterator[Finding]:
@@ -95,7 +97,7 @@ def countersign_findings(ctx: Context) -> Iterator[Finding]:
             continue
         for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
             due = countersign_due(ctx, session)
-            if due is None or ctx.as_of <= due or countersigned(session, ctx.as_of):
+            if due is None or ctx.as_of <= due or countersigned_on(session, ctx.as_of):
                 continue
             timing = ctx.timing(due)
             assert timing is not None  # as-of is past `due`
