@@ -145,15 +145,15 @@ def measure(scale_name: str, database: str | None, growth: bool) -> dict[str, An
 
 def _delivery_rate(url: str, folder: Path) -> dict[str, Any]:
     """The night's messages sent again as email to a loopback SMTP relay (aiosmtpd) that this
-    benchmark starts, from a fresh SQLite database, with the default settings: claims, kept
-    connections and per-message records included."""
+    benchmark starts in a process of its own, from a fresh SQLite database, with the default
+    settings: claims, kept connections and the records of what was sent included."""
     from sqlalchemy import select
 
     from models.messages import Outgoing, store
     from models.tables import MessageRow
     from notifications.settings import DeliverySettings
     from tests.faults import deliver
-    from tests.loopback import smtp_server
+    from tests.loopback import smtp_relay_process
 
     with open_database(url).connect() as connection:
         rows = connection.execute(
@@ -173,10 +173,12 @@ def _delivery_rate(url: str, folder: Path) -> dict[str, Any]:
     ]
     engine = open_database(f"sqlite:///{folder / 'delivery.db'}")
     store(engine, DEMO_AS_OF, emails)
-    with smtp_server() as (mailbox, port):
-        settings = DeliverySettings(email_url=f"mailto://127.0.0.1:{port}?from=oversight@council.example")
+    with smtp_relay_process() as relay:
+        settings = DeliverySettings(
+            email_url=f"mailto://127.0.0.1:{relay.port}?from=oversight@council.example"
+        )
         report, seconds = _timed(lambda: deliver(engine, settings, DEMO_AS_OF))
-        received = len(mailbox.messages)
+        received = len(relay.received())
     return {
         "delivery_s": round(seconds, 2),
         "delivery_per_s": round(len(report.sent) / seconds, 1) if seconds else 0.0,

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import Engine, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
@@ -88,9 +88,9 @@ def open_database(url: str) -> Engine:
     return engine
 
 
-def upsert_insert(connection: Connection, table: Table) -> Any:
-    """An INSERT that can take ON CONFLICT clauses, in the connection's dialect."""
-    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[connection.dialect.name](table)
+def upsert_insert(dialect: str, table: Table) -> Any:
+    """An INSERT that can take ON CONFLICT clauses, in the dialect named (`sqlite`, `postgresql`)."""
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect](table)
 
 
 def batches(rows: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:

@@ -2,7 +2,8 @@
 
 A message is stored before it is sent, under a key that makes a rerun of the same night find it
 rather than send it again; it is claimed (a compare-and-set, so of two runs only one wins it),
-then recorded as sent, failed or given up, each in its own short transaction. The notices it
+then recorded as sent, failed or given up, each in its own short transaction (claims are taken a
+few at a time, which repeats nothing after a crash: a claim is not a send). The notices it
 carried are recorded as told only when it is sent (or given up).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, func, literal_column, or_, select, update
@@ -72,7 +74,7 @@ def store(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
             )
         )
         new = [m for m in messages if m.key not in stored]
-        insert = upsert_insert(connection, MESSAGES).on_conflict_do_nothing(index_elements=["message_key"])
+        insert = upsert_insert(connection.dialect.name, MESSAGES).on_conflict_do_nothing(index_elements=["message_key"])
         for batch in batches([_values(m, as_of) for m in new]):
             connection.execute(insert, batch)
     return len(new)
@@ -140,34 +142,58 @@ def count_unsent(engine: Engine, night: date) -> int:
 
 
 def claim(
-    engine: Engine, key: str, claimant: str, until: float, may_take: Callable[[Claim], bool]
-) -> Outgoing | None:
-    """Take the message for `claimant` if it is unsent and `may_take` agrees: a compare-and-set
-    on the row as read, so of two runs only one wins."""
+    engine: Engine, keys: list[str], claimant: str, until: float, may_take: Callable[[Claim], bool]
+) -> list[Outgoing]:
+    """Take those of `keys` that are unsent and that `may_take` agrees to, for `claimant`, in one
+    transaction: a compare-and-set on each row as read, so of two runs only one wins a message.
+    Returns the messages won, in the order of `keys`."""
     with engine.begin() as connection:
-        seen = Claim(
-            key,
-            *connection.execute(
-                select(MessageRow.status, MessageRow.claimed_by, MessageRow.claimed_until).where(
-                    MessageRow.message_key == key
-                )
-            ).one(),
-        )
-        if seen.status not in UNSENT or not may_take(seen):
-            return None
-        won = connection.execute(
-            update(MessageRow)
-            .where(
-                MessageRow.message_key == key,
-                MessageRow.status == seen.status,
-                _is(MessageRow.claimed_by, seen.claimed_by),
-                _is(MessageRow.claimed_until, seen.claimed_until),
+        seen = [
+            Claim(*row)
+            for row in connection.execute(
+                select(
+                    MessageRow.message_key, MessageRow.status, MessageRow.claimed_by, MessageRow.claimed_until
+                ).where(MessageRow.message_key.in_(keys))
             )
-            .values(status="sending", claimed_by=claimant, claimed_until=until)
-        ).rowcount
-        if not won:
-            return None
-        stored = connection.execute(select(*MESSAGES.columns).where(MessageRow.message_key == key)).one()
+        ]
+        takeable: dict[tuple[str, str | None, float | None], list[str]] = {}
+        for held in seen:
+            if held.status in UNSENT and may_take(held):
+                takeable.setdefault((held.status, held.claimed_by, held.claimed_until), []).append(held.key)
+        won = {}
+        for (status, claimed_by, claimed_until), group in takeable.items():
+            rows = connection.execute(
+                update(MessageRow)
+                .where(
+                    MessageRow.message_key.in_(group),
+                    MessageRow.status == status,
+                    _is(MessageRow.claimed_by, claimed_by),
+                    _is(MessageRow.claimed_until, claimed_until),
+                )
+                .values(status="sending", claimed_by=claimant, claimed_until=until)
+                .returning(*MESSAGES.columns)
+            )
+            won.update((row.message_key, _outgoing(row)) for row in rows)
+    return [won[key] for key in keys if key in won]
+
+
+def renew(engine: Engine, key: str, claimant: str, until: float) -> bool:
+    """Extend `claimant`'s claim on a message it has not sent yet; False if the claim is gone."""
+    with engine.begin() as connection:
+        return bool(
+            connection.execute(
+                update(MessageRow)
+                .where(
+                    MessageRow.message_key == key,
+                    MessageRow.status == "sending",
+                    MessageRow.claimed_by == claimant,
+                )
+                .values(claimed_until=until)
+            ).rowcount
+        )
+
+
+def _outgoing(stored: Any) -> Outgoing:
     return Outgoing(
         key=stored.message_key,
         recipient_id=stored.recipient_id,
@@ -257,12 +283,19 @@ def _record_notices(connection: Any, night: date, message: Outgoing) -> None:
     ]
     if not notices:
         return
+    upsert = _notice_upsert(connection.dialect.name)
+    for batch in batches(notices):
+        connection.execute(upsert, batch)
+
+
+@cache
+def _notice_upsert(dialect: str) -> Any:
+    """A notice told again moves its last date on and counts once more. Built once per dialect:
+    building it costs more than running it, and it runs for every message sent."""
     table = NoticeRow.__table__
-    statement = upsert_insert(connection, table)
-    upsert = statement.on_conflict_do_update(
+    statement = upsert_insert(dialect, table)
+    return statement.on_conflict_do_update(
         index_elements=["recipient_id", "finding_key", "stage"],
         set_={"last_sent_on": statement.excluded.last_sent_on, "times": table.c.times + 1},
         where=table.c.last_sent_on < statement.excluded.last_sent_on,
     )
-    for batch in batches(notices):
-        connection.execute(upsert, batch)

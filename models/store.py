@@ -80,7 +80,7 @@ def _values(fact: Any) -> dict[str, Any]:
 def _upsert(connection: Connection, table: Input) -> Any:
     """One insert-or-update statement per table, compiled once and executed over many rows."""
     stored = INPUT_TABLES[table.name]
-    statement = upsert_insert(connection, stored)
+    statement = upsert_insert(connection.dialect.name, stored)
     updates = {c.name: statement.excluded[c.name] for c in stored.columns if c.name not in table.key}
     return statement.on_conflict_do_update(index_elements=list(table.key), set_=updates)
 

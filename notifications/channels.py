@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-from email.message import EmailMessage
+from email import charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from pathlib import Path
 from typing import Protocol
 
 from models.messages import Outgoing
+
+_UTF8 = charset.Charset("utf-8")
+_UTF8.header_encoding = _UTF8.body_encoding = charset.QP
+_WIRE = compat32.clone(linesep="\r\n")
 
 
 class DeliveryFailed(Exception):
@@ -30,19 +38,24 @@ class DeliveryFailed(Exception):
         self.in_doubt = in_doubt
 
 
-def as_email(message: Outgoing, sender: str) -> EmailMessage:
-    """The message as an email with text and HTML parts. Its Message-ID comes from its key, so a
-    relay or mail client that sees the same message twice can tell it is one message."""
-    email = EmailMessage()
-    email["To"] = message.address
-    email["From"] = sender
-    email["Subject"] = message.subject
+def as_email(message: Outgoing, sender: str) -> bytes:
+    """The message as an email with text and HTML parts, ready for the wire (CRLF line ends). Its
+    Message-ID comes from its key, so a relay or mail client that sees the same message twice can
+    tell it is one message. Built with the email package's classic (compat32) classes, which take
+    a third of the time of `EmailMessage` for the same MIME; quoted-printable keeps the bodies
+    readable and 7-bit clean, and a header value with a line break is refused, not folded in."""
+    headers = {"To": message.address, "From": sender, "X-Oversight-Key": message.key}
+    if any("\r" in value or "\n" in value for value in headers.values()):
+        raise DeliveryFailed(f"message {message.key!r} has a line break in an address", retry=False)
+    email = MIMEMultipart("alternative")
+    for name, value in headers.items():
+        email[name] = value
+    email["Subject"] = Header(message.subject, _UTF8)
     domain = sender.rpartition("@")[2].rstrip(">") or "localhost"
     email["Message-ID"] = f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@{domain}>"
-    email["X-Oversight-Key"] = message.key
-    email.set_content(message.text)
-    email.add_alternative(message.html, subtype="html")
-    return email
+    email.attach(MIMEText(message.text, "plain", _UTF8))
+    email.attach(MIMEText(message.html, "html", _UTF8))
+    return email.as_bytes(policy=_WIRE)
 
 
 class Channel(Protocol):
@@ -68,5 +81,5 @@ class OutboxFolder:
         path = self.folder / (message.key.replace("/", "_") + ".eml")
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(descriptor, "wb") as file:
-            file.write(bytes(email))
+            file.write(email)
         return str(path)

@@ -2,12 +2,14 @@
 
 Messages are decided by `notifications.tonight` (keyed by night, recipient, channel and the
 notices they carry: a same-night rerun that finds something new sends it, one that finds
-nothing new sends nothing) and stored once by `models.messages.store`. `deliver_pending` claims each message in the database before sending it (a conditional update:
-  on SQLite and PostgreSQL alike only one run wins it), sends it through the channel it is
-  given, and records the result at once, with the notices it carried. So a crash repeats at most
-  the messages in flight: a claim left by a dead run is taken over, at once when that process
-  is known to be gone, else when its lease ends. An earlier night's unsent message is never sent
-  stale: tonight's digest carries its items again, since they were never recorded as told.
+nothing new sends nothing) and stored once by `models.messages.store`. `deliver_pending` claims
+messages in the database before sending them (a conditional update: on SQLite and PostgreSQL
+alike only one run wins each), a few at a time per sending thread, sends each through the
+channel it is given, and records its result at once, with the notices it carried. So a crash
+repeats at most the messages in flight (one per thread): a claim left by a dead run is taken
+over, at once when that process is known to be gone, else when its lease ends. An earlier
+night's unsent message is never sent stale: tonight's digest carries its items again, since they
+were never recorded as told.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from models import messages
-from models.messages import Claim
+from models.messages import Claim, Outgoing
 from notifications.channels import Channel, DeliveryFailed
 from notifications.settings import DeliverySettings
 
 T = TypeVar("T")
+CLAIMED_AT_ONCE = 8  # messages a sending thread claims in one transaction
+LEASE_MARGIN_S = 10.0  # a claim older than this is renewed before its send (the lease's own margin)
 
 
 @dataclass
@@ -110,18 +114,16 @@ def deliver_pending(
                     report.left = len(others)
                     break
                 continue
+            chunks = [keys[start : start + CLAIMED_AT_ONCE] for start in range(0, len(keys), CLAIMED_AT_ONCE)]
             with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-                for key, outcome in zip(
-                    keys,
-                    pool.map(
-                        lambda k: _deliver_one(
-                            engine, channel, settings, night, k, claimant, patient, deadline, clock
-                        ),
-                        keys,
+                for outcomes in pool.map(
+                    lambda chunk: _deliver_chunk(
+                        engine, channel, settings, night, chunk, claimant, patient, deadline, clock
                     ),
-                    strict=True,
+                    chunks,
                 ):
-                    _tally(report, key, outcome)
+                    for key, outcome in outcomes:
+                        _tally(report, key, outcome)
         else:
             report.left = patient(lambda: messages.count_unsent(engine, night))
     except DatabaseUnavailable as error:
@@ -129,9 +131,7 @@ def deliver_pending(
     return report
 
 
-def _tally(report: DeliveryReport, key: str, outcome: tuple[str, str] | None) -> None:
-    if outcome is None:
-        return
+def _tally(report: DeliveryReport, key: str, outcome: tuple[str, str]) -> None:
     status, detail = outcome
     if status == "sent":
         report.sent.append(detail)
@@ -165,31 +165,54 @@ def _wait_for(engine: Engine, keys: list[str], until: float, clock: Callable[[],
     return False
 
 
-def _deliver_one(
+def _deliver_chunk(
     engine: Engine,
     channel: Channel,
     settings: DeliverySettings,
     night: date,
-    key: str,
+    keys: list[str],
     claimant: Claimant,
     patient: _Patience,
     deadline: float,
     clock: Callable[[], float],
-) -> tuple[str, str] | None:
-    """Claim, send, record: None when another run won the claim."""
+) -> list[tuple[str, tuple[str, str]]]:
+    """Claim a few messages in one transaction, then send and record each in turn; a message
+    another run won is not this run's to report."""
     if clock() >= deadline:
-        return "left", "the run's deadline passed"
-    message = patient(
+        return [(key, ("left", "the run's deadline passed")) for key in keys]
+    claimed_at = clock()
+    won = patient(
         lambda: messages.claim(
             engine,
-            key,
+            keys,
             claimant.name,
-            clock() + settings.lease_seconds,
+            claimed_at + settings.lease_seconds,
             lambda held: not claimant.yields_to(held, clock()),
         )
     )
-    if message is None:
-        return None
+    outcomes = []
+    for message in won:
+        # the lease covers one whole send: one that waited behind slow sends is renewed first
+        if clock() - claimed_at > LEASE_MARGIN_S and not patient(
+            lambda key=message.key: messages.renew(
+                engine, key, claimant.name, clock() + settings.lease_seconds
+            )
+        ):
+            continue
+        outcomes.append((message.key, _send(engine, channel, settings, night, message, claimant, patient)))
+    return outcomes
+
+
+def _send(
+    engine: Engine,
+    channel: Channel,
+    settings: DeliverySettings,
+    night: date,
+    message: Outgoing,
+    claimant: Claimant,
+    patient: _Patience,
+) -> tuple[str, str]:
+    """Send one claimed message and record the result at once."""
     try:
         where = channel.send(message)
     except (DeliveryFailed, OSError) as error:  # OSError: the outbox folder cannot be written

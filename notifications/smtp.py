@@ -127,7 +127,7 @@ class SmtpChannel:
             except (smtplib.SMTPException, OSError):
                 connection.close()
 
-    def _once(self, relay: Relay, message: Outgoing, email: object) -> None:
+    def _once(self, relay: Relay, message: Outgoing, email: bytes) -> None:
         """One attempt, within the send deadline: on the kept connection when there is one (a
         fresh one if the relay has since closed it), else on a new one."""
         current: list[_Plain | _Tls] = []
@@ -139,11 +139,11 @@ class SmtpChannel:
             if kept is not None:
                 current.append(kept)
                 try:
-                    return self._transfer(kept, message, email, deadline, reused=True)
+                    return self._transfer(kept, relay.sender, message, email, deadline, reused=True)
                 except _Stale:
                     self._drop(kept)
             self._connect(relay, deadline, current)
-            return self._transfer(current[-1], message, email, deadline, reused=False)
+            return self._transfer(current[-1], relay.sender, message, email, deadline, reused=False)
 
     def _connect(self, relay: Relay, deadline: Deadline, current: list[_Plain | _Tls]) -> None:
         """A new connection, greeted, secured and logged in, appended to `current` as soon as it
@@ -178,11 +178,18 @@ class SmtpChannel:
         self._kept.connection = connection
 
     def _transfer(
-        self, connection: _Plain | _Tls, message: Outgoing, email: object, deadline: Deadline, *, reused: bool
+        self,
+        connection: _Plain | _Tls,
+        sender: str,
+        message: Outgoing,
+        email: bytes,
+        deadline: Deadline,
+        *,
+        reused: bool,
     ) -> None:
         connection.handed_over = False
         try:
-            connection.send_message(email, to_addrs=[message.address])  # type: ignore[arg-type]
+            connection.sendmail(sender, [message.address], email)
         except smtplib.SMTPRecipientsRefused as error:
             self.breaker.answered()
             code, reply = next(iter(error.recipients.values()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import multiprocessing
 import socket
 import ssl
 import threading
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -78,6 +80,71 @@ def smtp_server(delay_s: float = 0.0, **misbehaviour: object) -> Iterator[tuple[
         yield mailbox, port
     finally:
         controller.stop()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One message as a relay received it: who from, to whom, and its size."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    size: int
+
+
+@dataclass
+class _Counting:
+    received: list[Envelope] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.received.append(Envelope(envelope.mail_from, tuple(envelope.rcpt_tos), len(envelope.content)))
+        return "250 Message accepted for delivery"
+
+
+@dataclass(frozen=True)
+class RelayProcess:
+    """An SMTP relay running in a process of its own, asked for what it has received."""
+
+    port: int
+    _pipe: Connection
+
+    def received(self) -> list[Envelope]:
+        self._pipe.send("report")
+        return self._pipe.recv()
+
+
+def _relay_main(port: int, pipe: Connection) -> None:
+    counting = _Counting()
+    controller = Controller(counting, hostname=LOOPBACK, port=port)
+    controller.start()
+    pipe.send("ready")
+    try:
+        while pipe.recv() == "report":
+            pipe.send(list(counting.received))
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def smtp_relay_process() -> Iterator[RelayProcess]:
+    """A relay that accepts everything, in its own process: a benchmark then measures the sender,
+    not a relay sharing the sender's interpreter lock. Stopped, whatever happened, on the way out."""
+    context = multiprocessing.get_context("spawn")
+    mine, theirs = context.Pipe()
+    port = free_port()
+    process = context.Process(target=_relay_main, args=(port, theirs), daemon=True)
+    process.start()
+    try:
+        if not mine.poll(30):
+            raise TimeoutError("the SMTP relay process did not start in 30 s")
+        mine.recv()
+        yield RelayProcess(port, mine)
+    finally:
+        if process.is_alive():
+            mine.send("stop")
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 @contextmanager

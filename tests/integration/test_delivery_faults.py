@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from models.db import open_database
 from models.messages import store
 from models.tables import MessageRow, NoticeRow
+from notifications.delivery import deliver_pending
 from tests.faults import (
     database_locked,
     deliver,
@@ -62,6 +64,30 @@ def test_a_run_killed_mid_delivery_then_rerun_loses_nothing_and_repeats_at_most_
     assert len(received) == 16, "lost"
     assert doubled <= workers, f"{doubled} doubled; at most the {workers} in flight may be"
 
+
+
+def test_a_claim_that_waited_behind_slow_sends_is_renewed_so_no_other_run_can_take_it_mid_send(engine):
+    """Claims are taken a few at a time; when each send takes minutes, a message that waited its
+    turn must still hold a live claim while it is sent, or a second run could send it too."""
+    store(engine, TUESDAY, digests(TUESDAY, 5))
+    settings = replace(relay_settings(0), workers=1)
+    now = [1_000_000.0]
+
+    class SlowRelay:
+        leases_left: list[float] = []
+
+        def send(self, message):
+            with engine.connect() as connection:
+                until = connection.scalar(
+                    select(MessageRow.claimed_until).where(MessageRow.message_key == message.key)
+                )
+            self.leases_left.append(until - now[0])
+            now[0] += settings.lease_seconds * 0.7  # each send takes most of a lease
+            return "slow relay"
+
+    report = deliver_pending(engine, SlowRelay(), settings, TUESDAY, clock=lambda: now[0])
+    assert len(report.sent) == 5
+    assert min(SlowRelay.leases_left) > settings.lease_seconds * 0.7, SlowRelay.leases_left
 
 def test_a_slow_teams_endpoint_that_answers_202_gets_each_post_once(engine, tmp_path):
     with teams_endpoint(tmp_path, delay_s=5) as endpoint:
