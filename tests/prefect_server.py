@@ -124,10 +124,20 @@ def prefect_server(
 
 
 @contextmanager
-def process_worker(server: PrefectServer, pool: str, environment: Mapping[str, str] = {}) -> Iterator[Path]:
-    """`prefect worker start --pool POOL`, with the councils' settings in its environment."""
-    log = server.log.with_name(f"worker-{pool}.log")
+def process_worker(
+    server: PrefectServer,
+    pool: str,
+    environment: Mapping[str, str] = {},
+    *,
+    limit: int | None = None,
+    name: str | None = None,
+) -> Iterator[Path]:
+    """`prefect worker start --pool POOL`, with the councils' settings in its environment; with
+    `limit`, running at most that many flow runs at once."""
+    log = server.log.with_name(f"worker-{name or pool}.log")
     command = [PREFECT, "worker", "start", "--pool", pool, "--type", "process"]
+    command += ["--limit", str(limit)] if limit else []
+    command += ["--name", name] if name else []
     with running(command, {**server.environment, **environment}, log):
         yield log
 

@@ -65,7 +65,6 @@ def test_a_run_killed_mid_delivery_then_rerun_loses_nothing_and_repeats_at_most_
     assert doubled <= workers, f"{doubled} doubled; at most the {workers} in flight may be"
 
 
-
 def test_a_claim_that_waited_behind_slow_sends_is_renewed_so_no_other_run_can_take_it_mid_send(engine):
     """Claims are taken a few at a time; when each send takes minutes, a message that waited its
     turn must still hold a live claim while it is sent, or a second run could send it too."""
@@ -88,6 +87,7 @@ def test_a_claim_that_waited_behind_slow_sends_is_renewed_so_no_other_run_can_ta
     report = deliver_pending(engine, SlowRelay(), settings, TUESDAY, clock=lambda: now[0])
     assert len(report.sent) == 5
     assert min(SlowRelay.leases_left) > settings.lease_seconds * 0.7, SlowRelay.leases_left
+
 
 def test_a_slow_teams_endpoint_that_answers_202_gets_each_post_once(engine, tmp_path):
     with teams_endpoint(tmp_path, delay_s=5) as endpoint:

@@ -1,0 +1,370 @@
+"""How long every English council's night takes when one service runs them all.
+
+    python -m benchmarks.service [--councils N] [--workers K] [--json]
+
+Generates N councils (default 153, as many as England's local authorities with children's
+services) with a realistic spread of sizes, from a few dozen staff to one like the `large`
+council, about 35,000 staff in all at N = 153, each with its own SQLite database and one of the
+seed councils' policy presets. Then, as a council's IT team runs production: a real `prefect
+server start`, a process work pool, `prefect deploy` of one deployment per council, and K
+`prefect worker start --limit 1` processes, each running one night at a time. Every council's
+email goes to one loopback SMTP relay that the benchmark starts in a process of its own.
+
+The councils are deployed and run in three stages, N/4, then N/4 more, then the other N/2 (each
+stage with the same spread of sizes), so the growth shows whether the time per council stays
+flat as the server holds more councils. Printed: the total wall time of the runs, each run's own
+time (Running to Completed) at p50 and p95, the time each council took of a worker (`slot_s`:
+wall time x workers / councils) and Prefect's own overhead in it (`overhead_s`: the slot less
+the run's own time; `start_s`: from the worker taking the run to the night starting, p50), the
+messages the councils recorded as sent and those the relay received, and, from the per-run
+slots, the wall time two machines with one worker each would take (`two_machines_s`: the runs
+shared out longest first). Every process the benchmark starts is stopped on the way out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from sqlalchemy import func, select
+
+from demo.council import DEMO_AS_OF, Scale, generate, write_csvs
+from models.db import open_database
+from models.store import import_paths
+from models.tables import FindingRow, MessageRow
+from tests.loopback import smtp_relay_process
+from tests.prefect_server import ROOT, PrefectServer, prefect_server, process_worker
+
+COUNCILS = 153  # English local authorities with children's services
+PRESETS = ("default", "havering", "nelincs", "shropshire", "stoke", "central_beds")
+SMALLEST, LARGEST = 3, 200  # teams of nine: a few dozen staff, and one like the `large` council
+SKEW = 2.3  # most councils are small: about 35,000 staff across 153 councils, as in England
+FINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class Council:
+    name: str
+    scale: Scale
+    policy: str
+    seed: int
+
+    @property
+    def staff(self) -> int:
+        return self.scale.teams * self.scale.workers_per_team
+
+    @property
+    def variable(self) -> str:
+        return f"OVERSIGHT_{self.name.upper().replace('-', '_')}"
+
+    @property
+    def sender(self) -> str:
+        return f"oversight@{self.name}.example"
+
+
+@dataclass
+class Night:
+    """One council's night as the server and its database saw it."""
+
+    council: Council
+    run_id: str
+    rows: int = 0  # imported into its database
+    state: str = ""
+    run_s: float = 0.0  # Running to Completed
+    start_s: float = 0.0  # the worker taking the run (Pending) to the night starting (Running)
+    findings: int = 0
+    sent: int = 0
+    received: list[str] = field(default_factory=list)  # the addresses the relay got mail for
+
+
+@dataclass
+class Stage:
+    councils: int  # deployed on the server by the end of the stage
+    nights: list[Night]
+    deploy_s: float
+    wall_s: float
+
+
+def councils(count: int) -> list[Council]:
+    """`count` councils, smallest to largest: team counts spread geometrically from SMALLEST to
+    LARGEST, skewed so that most councils are small, as England's are."""
+    spread = [
+        round(SMALLEST * (LARGEST / SMALLEST) ** ((index / max(1, count - 1)) ** SKEW))
+        for index in range(count)
+    ]
+    return [
+        Council(
+            f"council-{index + 1:03d}",
+            Scale(
+                teams,
+                workers_per_team=9,
+                open_cases_per_worker=9,
+                closed_cases_per_worker=18,
+                history_months=36,
+            ),
+            PRESETS[index % len(PRESETS)],
+            seed=index + 1,
+        )
+        for index, teams in enumerate(spread)
+    ]
+
+
+def stages(all_councils: Sequence[Council]) -> list[list[Council]]:
+    """N/4, N/4 more, then the other N/2, interleaved so that each stage has the same spread."""
+    return [
+        [c for i, c in enumerate(all_councils) if i % 4 == 0],
+        [c for i, c in enumerate(all_councils) if i % 4 == 2],
+        [c for i, c in enumerate(all_councils) if i % 2 == 1],
+    ]
+
+
+def _prepare(council: Council, folder: Path) -> int:
+    """The council's CSV export imported into its own database; returns the rows imported."""
+    rows = generate(council.scale, DEMO_AS_OF, seed=council.seed)
+    write_csvs(rows, folder / council.name)
+    engine = open_database(_database_url(council, folder))
+    import_paths(engine, [folder / council.name])
+    engine.dispose()
+    return sum(len(values) for values in rows.values())
+
+
+def _database_url(council: Council, folder: Path) -> str:
+    return f"sqlite:///{folder / council.name}.db"
+
+
+def _environment(all_councils: Sequence[Council], folder: Path, relay_port: int) -> dict[str, str]:
+    """Every council's settings, as the worker's environment holds them in production."""
+    environment = {}
+    for council in all_councils:
+        environment[f"{council.variable}_DATABASE_URL"] = _database_url(council, folder)
+        environment[f"{council.variable}_EMAIL_URL"] = (
+            f"mailto://127.0.0.1:{relay_port}?from={council.sender}"
+        )
+        environment[f"{council.variable}_REPORTS"] = str(folder / "reports" / council.name)
+    return environment
+
+
+def _prefect_file(stage: Sequence[Council], folder: Path) -> Path:
+    """prefect.yaml with the stage's councils as its deployments, in the README's form."""
+    project = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    night = project["definitions"]["council-night"]
+    project["deployments"] = [
+        {**night, "name": council.name, "parameters": {"council": council.name, "policy": council.policy}}
+        for council in stage
+    ]
+    path = folder / f"prefect-{stage[0].name}.yaml"
+    path.write_text(yaml.safe_dump(project, sort_keys=False))
+    return path
+
+
+def _deploy(server: PrefectServer, stage: Sequence[Council], folder: Path) -> float:
+    started = time.perf_counter()
+    deployed = server.cli(
+        "deploy", "--all", "--prefect-file", str(_prefect_file(stage, folder)), timeout=1800
+    )
+    if deployed.returncode != 0:
+        raise RuntimeError(f"prefect deploy failed:\n{deployed.stdout[-3000:]}{deployed.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def _start_runs(client: httpx.Client, stage: Sequence[Council], rows: dict[Council, int]) -> list[Night]:
+    nights = []
+    for council in stage:
+        deployment = (
+            client.get(f"/deployments/name/oversight-nightly/{council.name}").raise_for_status().json()
+        )
+        run = client.post(
+            f"/deployments/{deployment['id']}/create_flow_run",
+            json={"parameters": {"as_of": DEMO_AS_OF.isoformat()}},
+        )
+        nights.append(Night(council, run.raise_for_status().json()["id"], rows[council]))
+    return nights
+
+
+def _runs(client: httpx.Client, run_ids: Sequence[str]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(run_ids), 100):
+        batch = list(run_ids[start : start + 100])
+        found += (
+            client.post("/flow_runs/filter", json={"flow_runs": {"id": {"any_": batch}}, "limit": len(batch)})
+            .raise_for_status()
+            .json()
+        )
+    return found
+
+
+def _wait(client: httpx.Client, nights: Sequence[Night], timeout_s: float) -> None:
+    """Until every night is final (or the deadline passes), then each night's state and times."""
+    deadline = time.monotonic() + timeout_s
+    by_id = {night.run_id: night for night in nights}
+    while True:
+        runs = _runs(client, list(by_id))
+        if all(run["state_type"] in FINAL for run in runs) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    for run in runs:
+        night = by_id[run["id"]]
+        night.state, night.run_s = run["state_name"], run["total_run_time"]
+        night.start_s = _pending_to_running(client, run["id"])
+
+
+def _pending_to_running(client: httpx.Client, run_id: str) -> float:
+    states = client.get("/flow_run_states/", params={"flow_run_id": run_id}).raise_for_status().json()
+    when = {state["type"]: state["timestamp"] for state in states}
+    if "PENDING" not in when or "RUNNING" not in when:
+        return 0.0
+    return (datetime.fromisoformat(when["RUNNING"]) - datetime.fromisoformat(when["PENDING"])).total_seconds()
+
+
+def _tally(nights: Sequence[Night], folder: Path, received: Sequence[Any]) -> None:
+    """What each council recorded (findings, messages sent) and what the relay got from it."""
+    by_sender: dict[str, list[str]] = {}
+    for envelope in received:
+        by_sender.setdefault(envelope.sender, []).extend(envelope.recipients)
+    for night in nights:
+        engine = open_database(_database_url(night.council, folder))
+        with engine.connect() as connection:
+            night.findings = connection.scalar(
+                select(func.count()).select_from(FindingRow).where(FindingRow.as_of == DEMO_AS_OF)
+            )
+            night.sent = connection.scalar(
+                select(func.count())
+                .select_from(MessageRow)
+                .where(MessageRow.as_of == DEMO_AS_OF, MessageRow.status == "sent")
+            )
+        engine.dispose()
+        night.received = by_sender.get(night.council.sender, [])
+
+
+@contextmanager
+def _workers(server: PrefectServer, count: int, environment: dict[str, str]) -> Iterator[None]:
+    with ExitStack() as stack:
+        for index in range(count):
+            stack.enter_context(
+                process_worker(server, "oversight", environment, limit=1, name=f"worker-{index + 1}")
+            )
+        yield
+
+
+def run_service(count: int, workers: int, folder: Path) -> list[Stage]:
+    """Prepare `count` councils in `folder`, then deploy and run their nights in three stages."""
+    all_councils = councils(count)
+    with multiprocessing.get_context("spawn").Pool() as pool:
+        rows = dict(
+            zip(all_councils, pool.starmap(_prepare, [(c, folder) for c in all_councils]), strict=True)
+        )
+    done: list[Stage] = []
+    with (
+        smtp_relay_process() as relay,
+        prefect_server(folder / "prefect") as server,
+        httpx.Client(base_url=server.api_url, timeout=30) as client,
+    ):
+        if server.cli("work-pool", "create", "oversight", "--type", "process").returncode != 0:
+            raise RuntimeError("could not create the work pool")
+        with _workers(server, workers, _environment(all_councils, folder, relay.port)):
+            for stage in (councils for councils in stages(all_councils) if councils):
+                deploy_s = _deploy(server, stage, folder)
+                started = time.perf_counter()
+                nights = _start_runs(client, stage, rows)
+                _wait(client, nights, timeout_s=3600)
+                wall_s = time.perf_counter() - started
+                done.append(Stage(sum(len(s.nights) for s in done) + len(stage), nights, deploy_s, wall_s))
+        received = relay.received()
+    _tally([night for stage in done for night in stage.nights], folder, received)
+    return done
+
+
+def summary(done: Sequence[Stage], workers: int) -> dict[str, Any]:
+    nights = [night for stage in done for night in stage.nights]
+    wall = sum(stage.wall_s for stage in done)
+    run_times = sorted(night.run_s for night in nights)
+    slot = wall * workers / len(nights)
+    return {
+        "councils": len(nights),
+        "workers": workers,
+        "staff": sum(night.council.staff for night in nights),
+        "rows": sum(night.rows for night in nights),
+        "states": dict(Counter(night.state for night in nights)),
+        "deploy_s": round(sum(stage.deploy_s for stage in done), 1),
+        "wall_s": round(wall, 1),
+        "run_p50_s": round(statistics.median(run_times), 2),
+        "run_p95_s": round(_percentile(run_times, 0.95), 2),
+        "run_max_s": round(run_times[-1], 2),
+        "slot_s": round(slot, 2),
+        "overhead_s": round(slot - statistics.fmean(run_times), 2),
+        "start_s": round(statistics.median(night.start_s for night in nights), 2),
+        "two_machines_s": round(_two_machines(done, workers), 1),
+        "findings": sum(night.findings for night in nights),
+        "messages_sent": sum(night.sent for night in nights),
+        "messages_delivered": sum(len(night.received) for night in nights),
+        "growth": [
+            {
+                "councils": stage.councils,
+                "ran": len(stage.nights),
+                "staff_per_council": round(statistics.fmean(n.council.staff for n in stage.nights)),
+                "wall_s": round(stage.wall_s, 1),
+                "per_council_s": round(stage.wall_s * workers / len(stage.nights), 2),
+            }
+            for stage in done
+        ],
+        "machine": f"{platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}",
+    }
+
+
+def _percentile(ordered: Sequence[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _two_machines(done: Sequence[Stage], workers: int) -> float:
+    """The night on two machines with one worker each: every run takes its own time plus the
+    overhead measured here per run, and the runs are shared out longest first."""
+    nights = [night for stage in done for night in stage.nights]
+    wall = sum(stage.wall_s for stage in done)
+    overhead = wall * workers / len(nights) - statistics.fmean(night.run_s for night in nights)
+    machines = [0.0, 0.0]
+    for seconds in sorted((night.run_s + overhead for night in nights), reverse=True):
+        machines[machines.index(min(machines))] += seconds
+    return max(machines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--councils", type=int, default=COUNCILS)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes, one night at a time each")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="oversight-service-") as work:
+        result = summary(run_service(args.councils, args.workers, Path(work)), args.workers)
+    if args.json:
+        json.dump(result, sys.stdout)
+        sys.stdout.write("\n")
+        return
+    for key, value in result.items():
+        if key != "growth":
+            print(f"{key:18} {value}")
+    for point in result["growth"]:
+        print(
+            f"growth {point['councils']:>4} councils: ran {point['ran']:>3} "
+            f"(~{point['staff_per_council']} staff each) in {point['wall_s']} s, {point['per_council_s']} s per council"
+        )
+
+
+if __name__ == "__main__":
+    main()
