@@ -43,8 +43,28 @@ def read_secret_block(name: str) -> str | None:
         return None
 
 
+class SecretBlocks:
+    """The Prefect Secret blocks one run reads its settings from. A run asks for some twenty
+    settings, most of them never set; asking the server for each missing block took 1.1 s of
+    every run (measured against `prefect server start`). So the names of the Secret blocks are
+    read once, in one request (the server answers with every block of a type; its values are
+    left out), and only a block that exists is loaded."""
+
+    def __init__(self) -> None:
+        self._names: frozenset[str] | None = None
+
+    def __call__(self, name: str) -> str | None:
+        if self._names is None:
+            from prefect.client.orchestration import get_client
+
+            with get_client(sync_client=True) as client:
+                blocks = client.read_block_documents_by_type("secret", include_secrets=False)
+            self._names = frozenset(block.name for block in blocks if block.name)
+        return read_secret_block(name) if name in self._names else None
+
+
 def council_lookup(council: str | None, *, secrets: bool = True) -> CouncilLookup:
-    return CouncilLookup(council, os.environ, read_secret_block if secrets else None)
+    return CouncilLookup(council, os.environ, SecretBlocks() if secrets else None)
 
 
 def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSettings:
