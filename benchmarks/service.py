@@ -35,12 +35,13 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
-import httpx
 import yaml
+from prefect.client.orchestration import SyncPrefectClient
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from sqlalchemy import func, select
 
 from demo.council import DEMO_AS_OF, Scale, generate, write_csvs
@@ -54,7 +55,6 @@ COUNCILS = 153  # English local authorities with children's services
 PRESETS = ("default", "havering", "nelincs", "shropshire", "stoke", "central_beds")
 SMALLEST, LARGEST = 3, 200  # teams of nine: a few dozen staff, and one like the `large` council
 SKEW = 2.3  # most councils are small: about 35,000 staff across 153 councils, as in England
-FINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Night:
     """One council's night as the server and its database saw it."""
 
     council: Council
-    run_id: str
+    run_id: UUID
     rows: int = 0  # imported into its database
     state: str = ""
     run_s: float = 0.0  # Running to Completed
@@ -182,53 +182,31 @@ def _deploy(server: PrefectServer, stage: Sequence[Council], folder: Path) -> fl
     return time.perf_counter() - started
 
 
-def _start_runs(client: httpx.Client, stage: Sequence[Council], rows: dict[Council, int]) -> list[Night]:
+def _start_runs(client: SyncPrefectClient, stage: Sequence[Council], rows: dict[Council, int]) -> list[Night]:
     nights = []
     for council in stage:
-        deployment = (
-            client.get(f"/deployments/name/oversight-nightly/{council.name}").raise_for_status().json()
-        )
-        run = client.post(
-            f"/deployments/{deployment['id']}/create_flow_run",
-            json={"parameters": {"as_of": DEMO_AS_OF.isoformat()}},
-        )
-        nights.append(Night(council, run.raise_for_status().json()["id"], rows[council]))
+        deployment = client.read_deployment_by_name(f"oversight-nightly/{council.name}")
+        run = client.create_flow_run_from_deployment(deployment.id, parameters={"as_of": DEMO_AS_OF})
+        nights.append(Night(council, run.id, rows[council]))
     return nights
 
 
-def _runs(client: httpx.Client, run_ids: Sequence[str]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(run_ids), 100):
-        batch = list(run_ids[start : start + 100])
-        found += (
-            client.post("/flow_runs/filter", json={"flow_runs": {"id": {"any_": batch}}, "limit": len(batch)})
-            .raise_for_status()
-            .json()
-        )
-    return found
-
-
-def _wait(client: httpx.Client, nights: Sequence[Night], timeout_s: float) -> None:
+def _wait(client: SyncPrefectClient, nights: Sequence[Night], timeout_s: float) -> None:
     """Until every night is final (or the deadline passes), then each night's state and times."""
     deadline = time.monotonic() + timeout_s
     by_id = {night.run_id: night for night in nights}
+    flow_runs = FlowRunFilter(id=FlowRunFilterId(any_=list(by_id)))
     while True:
-        runs = _runs(client, list(by_id))
-        if all(run["state_type"] in FINAL for run in runs) or time.monotonic() > deadline:
+        runs = client.read_flow_runs(flow_run_filter=flow_runs, limit=len(by_id))
+        if all(run.state and run.state.is_final() for run in runs) or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     for run in runs:
-        night = by_id[run["id"]]
-        night.state, night.run_s = run["state_name"], run["total_run_time"]
-        night.start_s = _pending_to_running(client, run["id"])
-
-
-def _pending_to_running(client: httpx.Client, run_id: str) -> float:
-    states = client.get("/flow_run_states/", params={"flow_run_id": run_id}).raise_for_status().json()
-    when = {state["type"]: state["timestamp"] for state in states}
-    if "PENDING" not in when or "RUNNING" not in when:
-        return 0.0
-    return (datetime.fromisoformat(when["RUNNING"]) - datetime.fromisoformat(when["PENDING"])).total_seconds()
+        night = by_id[run.id]
+        night.state, night.run_s = run.state_name or "", run.total_run_time.total_seconds()
+        when = {state.type.value: state.timestamp for state in client.read_flow_run_states(run.id)}
+        if "PENDING" in when and "RUNNING" in when:
+            night.start_s = (when["RUNNING"] - when["PENDING"]).total_seconds()
 
 
 def _tally(nights: Sequence[Night], folder: Path, received: Sequence[Any]) -> None:
@@ -272,7 +250,7 @@ def run_service(count: int, workers: int, folder: Path) -> list[Stage]:
     with (
         smtp_relay_process() as relay,
         prefect_server(folder / "prefect") as server,
-        httpx.Client(base_url=server.api_url, timeout=30) as client,
+        SyncPrefectClient(server.api_url) as client,
     ):
         if server.cli("work-pool", "create", "oversight", "--type", "process").returncode != 0:
             raise RuntimeError("could not create the work pool")

@@ -277,6 +277,7 @@ def _prefect_defaults() -> None:
     home = Path(os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".oversight" / "prefect")))
     home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # and none from the client: nothing leaves the council
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 

@@ -56,6 +56,7 @@ def engine(database_url) -> Iterator[Engine]:
 def prefect_server(tmp_path_factory) -> Iterator[None]:
     """Prefect's test harness, started once; flows' heartbeats off to keep each call fast."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # the client's telemetry too: no traffic off loopback
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 

@@ -43,7 +43,8 @@ class PrefectServer:
 
 
 def prefect_environment(home: Path, extra: Mapping[str, str] = {}) -> dict[str, str]:
-    """The environment of every Prefect process here: its own home, no telemetry, quick polls,
+    """The environment of every Prefect process here: its own home, no telemetry (server or
+    client), quick polls,
     and no OVERSIGHT_* setting leaking in from the developer's shell."""
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("OVERSIGHT_", "PREFECT_"))
@@ -51,6 +52,7 @@ def prefect_environment(home: Path, extra: Mapping[str, str] = {}) -> dict[str, 
     environment.update(
         PREFECT_HOME=str(home),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",  # Prefect's client telemetry: nothing leaves loopback
         PREFECT_LOGGING_LEVEL="INFO",
         PREFECT_WORKER_QUERY_SECONDS="1",
         PREFECT_WORKER_PREFETCH_SECONDS="5",
