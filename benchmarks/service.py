@@ -1,21 +1,21 @@
 """How long every English council's night takes when one service runs them all.
 
-    python -m benchmarks.service [--councils N] [--workers K] [--json]
+    python -m benchmarks.service [--councils N] [--workers K] [--limit L] [--json]
 
 Generates N councils (default 153, as many as England's local authorities with children's
 services) with a realistic spread of sizes, from a few dozen staff to one like the `large`
 council, about 35,000 staff in all at N = 153, each with its own SQLite database and one of the
 seed councils' policy presets. Then, as a council's IT team runs production: a real `prefect
 server start`, a process work pool, `prefect deploy` of one deployment per council, and K
-`prefect worker start --limit 1` processes, each running one night at a time. Every council's
+`prefect worker start --limit L` processes, each running L nights at a time (default 1). Every council's
 email goes to one loopback SMTP relay that the benchmark starts in a process of its own.
 
 The councils are deployed and run in three stages, N/4, then N/4 more, then the other N/2 (each
 stage with the same spread of sizes), so the growth shows whether the time per council stays
 flat as the server holds more councils. Printed: the total wall time of the runs, each run's own
 time (Running to Completed) at p50 and p95, the time each council took of a worker (`slot_s`:
-wall time x workers / councils) and Prefect's own overhead in it (`overhead_s`: the slot less
-the run's own time; `start_s`: from the worker taking the run to the night starting, p50), the
+wall time x workers / councils) and Prefect's own overhead per night (`overhead_s`: a night's
+place on a worker, start to start, less the run's own time; `start_s`: from the worker taking the run to the night starting, p50), the
 messages the councils recorded as sent and those the relay received, and, from the per-run
 slots, the wall time two machines with one worker each would take (`two_machines_s`: the runs
 shared out longest first). Every process the benchmark starts is stopped on the way out.
@@ -100,11 +100,11 @@ class Stage:
     wall_s: float
 
 
-def councils(count: int) -> list[Council]:
+def councils(count: int, largest: int = LARGEST) -> list[Council]:
     """`count` councils, smallest to largest: team counts spread geometrically from SMALLEST to
-    LARGEST, skewed so that most councils are small, as England's are."""
+    `largest`, skewed so that most councils are small, as England's are."""
     spread = [
-        round(SMALLEST * (LARGEST / SMALLEST) ** ((index / max(1, count - 1)) ** SKEW))
+        round(SMALLEST * (largest / SMALLEST) ** ((index / max(1, count - 1)) ** SKEW))
         for index in range(count)
     ]
     return [
@@ -230,18 +230,17 @@ def _tally(nights: Sequence[Night], folder: Path, received: Sequence[Any]) -> No
 
 
 @contextmanager
-def _workers(server: PrefectServer, count: int, environment: dict[str, str]) -> Iterator[None]:
+def _workers(server: PrefectServer, count: int, limit: int, environment: dict[str, str]) -> Iterator[None]:
     with ExitStack() as stack:
         for index in range(count):
             stack.enter_context(
-                process_worker(server, "oversight", environment, limit=1, name=f"worker-{index + 1}")
+                process_worker(server, "oversight", environment, limit=limit, name=f"worker-{index + 1}")
             )
         yield
 
 
-def run_service(count: int, workers: int, folder: Path) -> list[Stage]:
-    """Prepare `count` councils in `folder`, then deploy and run their nights in three stages."""
-    all_councils = councils(count)
+def run_service(all_councils: Sequence[Council], workers: int, folder: Path, limit: int = 1) -> list[Stage]:
+    """Prepare the councils in `folder`, then deploy and run their nights in three stages."""
     with multiprocessing.get_context("spawn").Pool() as pool:
         rows = dict(
             zip(all_councils, pool.starmap(_prepare, [(c, folder) for c in all_councils]), strict=True)
@@ -254,7 +253,7 @@ def run_service(count: int, workers: int, folder: Path) -> list[Stage]:
     ):
         if server.cli("work-pool", "create", "oversight", "--type", "process").returncode != 0:
             raise RuntimeError("could not create the work pool")
-        with _workers(server, workers, _environment(all_councils, folder, relay.port)):
+        with _workers(server, workers, limit, _environment(all_councils, folder, relay.port)):
             for stage in (councils for councils in stages(all_councils) if councils):
                 deploy_s = _deploy(server, stage, folder)
                 started = time.perf_counter()
@@ -267,14 +266,16 @@ def run_service(count: int, workers: int, folder: Path) -> list[Stage]:
     return done
 
 
-def summary(done: Sequence[Stage], workers: int) -> dict[str, Any]:
+def summary(done: Sequence[Stage], workers: int, limit: int = 1) -> dict[str, Any]:
     nights = [night for stage in done for night in stage.nights]
     wall = sum(stage.wall_s for stage in done)
     run_times = sorted(night.run_s for night in nights)
     slot = wall * workers / len(nights)
+    lane = slot * limit  # one night's place on a worker, start to start
     return {
         "councils": len(nights),
         "workers": workers,
+        "limit": limit,
         "staff": sum(night.council.staff for night in nights),
         "rows": sum(night.rows for night in nights),
         "states": dict(Counter(night.state for night in nights)),
@@ -284,9 +285,9 @@ def summary(done: Sequence[Stage], workers: int) -> dict[str, Any]:
         "run_p95_s": round(_percentile(run_times, 0.95), 2),
         "run_max_s": round(run_times[-1], 2),
         "slot_s": round(slot, 2),
-        "overhead_s": round(slot - statistics.fmean(run_times), 2),
+        "overhead_s": round(lane - statistics.fmean(run_times), 2),
         "start_s": round(statistics.median(night.start_s for night in nights), 2),
-        "two_machines_s": round(_two_machines(done, workers), 1),
+        "two_machines_s": round(_two_machines(nights, lane, limit), 1),
         "findings": sum(night.findings for night in nights),
         "messages_sent": sum(night.sent for night in nights),
         "messages_delivered": sum(len(night.received) for night in nights),
@@ -308,16 +309,14 @@ def _percentile(ordered: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _two_machines(done: Sequence[Stage], workers: int) -> float:
-    """The night on two machines with one worker each: every run takes its own time plus the
-    overhead measured here per run, and the runs are shared out longest first."""
-    nights = [night for stage in done for night in stage.nights]
-    wall = sum(stage.wall_s for stage in done)
-    overhead = wall * workers / len(nights) - statistics.fmean(night.run_s for night in nights)
-    machines = [0.0, 0.0]
+def _two_machines(nights: Sequence[Night], lane: float, limit: int) -> float:
+    """The night on two machines with one worker each (`limit` nights at once): each night takes
+    its own run time plus the overhead measured here, shared out longest first."""
+    overhead = lane - statistics.fmean(night.run_s for night in nights)
+    lanes = [0.0] * (2 * limit)
     for seconds in sorted((night.run_s + overhead for night in nights), reverse=True):
-        machines[machines.index(min(machines))] += seconds
-    return max(machines)
+        lanes[lanes.index(min(lanes))] += seconds
+    return max(lanes)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -325,11 +324,13 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--councils", type=int, default=COUNCILS)
-    parser.add_argument("--workers", type=int, default=1, help="worker processes, one night at a time each")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--limit", type=int, default=1, help="nights each worker runs at once")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="oversight-service-") as work:
-        result = summary(run_service(args.councils, args.workers, Path(work)), args.workers)
+        stages = run_service(councils(args.councils), args.workers, Path(work), args.limit)
+        result = summary(stages, args.workers, args.limit)
     if args.json:
         json.dump(result, sys.stdout)
         sys.stdout.write("\n")

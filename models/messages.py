@@ -74,7 +74,9 @@ def store(engine: Engine, as_of: date, messages: list[Outgoing]) -> int:
             )
         )
         new = [m for m in messages if m.key not in stored]
-        insert = upsert_insert(connection.dialect.name, MESSAGES).on_conflict_do_nothing(index_elements=["message_key"])
+        insert = upsert_insert(connection.dialect.name, MESSAGES).on_conflict_do_nothing(
+            index_elements=["message_key"]
+        )
         for batch in batches([_values(m, as_of) for m in new]):
             connection.execute(insert, batch)
     return len(new)
