@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -44,7 +44,7 @@ from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from sqlalchemy import func, select
 
-from demo.council import DEMO_AS_OF, Scale, generate, write_csvs
+from demo.council import DEMO_AS_OF, SCALES, Scale, generate, write_csvs
 from models.db import open_database
 from models.store import import_paths
 from models.tables import FindingRow, MessageRow
@@ -53,7 +53,7 @@ from tests.prefect_server import ROOT, PrefectServer, prefect_server, process_wo
 
 COUNCILS = 153  # English local authorities with children's services
 PRESETS = ("default", "havering", "nelincs", "shropshire", "stoke", "central_beds")
-SMALLEST, LARGEST = 3, 200  # teams of nine: a few dozen staff, and one like the `large` council
+SMALLEST, LARGEST = 3, SCALES["large"].teams  # teams of nine: a few dozen staff, and `large`
 SKEW = 2.3  # most councils are small: about 35,000 staff across 153 councils, as in England
 
 
@@ -110,13 +110,7 @@ def councils(count: int, largest: int = LARGEST) -> list[Council]:
     return [
         Council(
             f"council-{index + 1:03d}",
-            Scale(
-                teams,
-                workers_per_team=9,
-                open_cases_per_worker=9,
-                closed_cases_per_worker=18,
-                history_months=36,
-            ),
+            replace(SCALES["large"], teams=teams),
             PRESETS[index % len(PRESETS)],
             seed=index + 1,
         )
