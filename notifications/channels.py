@@ -16,9 +16,12 @@ from typing import Protocol
 
 from models.messages import Outgoing
 
-_UTF8 = charset.Charset("utf-8")
-_UTF8.header_encoding = _UTF8.body_encoding = charset.QP
+_QUOTED = charset.Charset("utf-8")  # for headers, and for a body with a line too long for SMTP
+_QUOTED.header_encoding = _QUOTED.body_encoding = charset.QP
+_PLAIN = charset.Charset("utf-8")  # a body as it is, readable in the outbox's files
+_PLAIN.body_encoding = None
 _WIRE = compat32.clone(linesep="\r\n")
+_LONGEST_LINE = 998  # octets, RFC 5322
 
 
 class DeliveryFailed(Exception):
@@ -42,20 +45,27 @@ def as_email(message: Outgoing, sender: str) -> bytes:
     """The message as an email with text and HTML parts, ready for the wire (CRLF line ends). Its
     Message-ID comes from its key, so a relay or mail client that sees the same message twice can
     tell it is one message. Built with the email package's classic (compat32) classes, which take
-    a third of the time of `EmailMessage` for the same MIME; quoted-printable keeps the bodies
-    readable and 7-bit clean, and a header value with a line break is refused, not folded in."""
+    a third of the time of `EmailMessage` for the same MIME; a header value with a line break is
+    refused, not folded in."""
     headers = {"To": message.address, "From": sender, "X-Oversight-Key": message.key}
     if any("\r" in value or "\n" in value for value in headers.values()):
         raise DeliveryFailed(f"message {message.key!r} has a line break in an address", retry=False)
     email = MIMEMultipart("alternative")
     for name, value in headers.items():
         email[name] = value
-    email["Subject"] = Header(message.subject, _UTF8)
+    email["Subject"] = message.subject if message.subject.isascii() else Header(message.subject, _QUOTED)
     domain = sender.rpartition("@")[2].rstrip(">") or "localhost"
     email["Message-ID"] = f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@{domain}>"
-    email.attach(MIMEText(message.text, "plain", _UTF8))
-    email.attach(MIMEText(message.html, "html", _UTF8))
+    email.attach(_body(message.text, "plain"))
+    email.attach(_body(message.html, "html"))
     return email.as_bytes(policy=_WIRE)
+
+
+def _body(text: str, subtype: str) -> MIMEText:
+    """A body part sent as it is (8bit when not ASCII), quoted-printable only when a line is too
+    long for SMTP: as `EmailMessage` chose, so the outbox's files stay readable."""
+    too_long = any(len(line.encode()) > _LONGEST_LINE for line in text.splitlines())
+    return MIMEText(text, subtype, _QUOTED if too_long else _PLAIN)
 
 
 class Channel(Protocol):
