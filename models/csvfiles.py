@@ -139,10 +139,11 @@ def _parse_file(path: Path, table: Input, parsed: ParsedImport) -> None:
                 if not _read_header(name, table, cells, parsed):
                     return
                 header = [h.strip() for h in cells]
+                layout = _Layout.of(table, header)
                 keys: dict[tuple[Any, ...], int] = {}
                 rows = parsed.rows.setdefault(table.name, [])
                 continue
-            _parse_line(name, line, table, header, cells, keys, rows, parsed)
+            _parse_line(name, line, table, layout, cells, keys, rows, parsed)
     except csv.Error as error:
         parsed.problems.append(Problem(name, reader.line_num, "-", f"not valid CSV: {error}"))
         return
@@ -174,27 +175,46 @@ def _read_header(name: str, table: Input, cells: list[str], parsed: ParsedImport
     return not missing and not duplicates
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where each of the input's columns is in a file (None: not there) and how wide its lines
+    are, worked out once from the header rather than once per line."""
+
+    width: int
+    positions: tuple[int | None, ...]
+    key: tuple[int, ...]  # the upsert key's columns, as indexes into the input's columns
+
+    @classmethod
+    def of(cls, table: Input, header: list[str]) -> _Layout:
+        names = [column.name for column in table.columns]
+        return cls(
+            len(header),
+            tuple(header.index(name) if name in header else None for name in names),
+            tuple(names.index(name) for name in table.key),
+        )
+
+
 def _parse_line(
     name: str,
     line: int,
     table: Input,
-    header: list[str],
+    layout: _Layout,
     cells: list[str],
     keys: dict[tuple[Any, ...], int],
     rows: list[Row],
     parsed: ParsedImport,
 ) -> None:
-    if not any(cell.strip() for cell in cells):
+    if not "".join(cells).strip():
         return
-    if len(cells) != len(header):
+    if len(cells) != layout.width:
         parsed.problems.append(
-            Problem(name, line, "-", f"{len(cells)} fields where the header has {len(header)}")
+            Problem(name, line, "-", f"{len(cells)} fields where the header has {layout.width}")
         )
         return
-    values = _parse_cells(name, line, table, dict(zip(header, cells, strict=True)), parsed.problems)
+    values = _parse_cells(name, line, table, layout, cells, parsed.problems)
     if values is None:
         return
-    key = tuple(values[k] for k in table.key)
+    key = tuple(values[index] for index in layout.key)
     if key in keys:
         parsed.problems.append(
             Problem(
@@ -206,29 +226,33 @@ def _parse_line(
         )
         return
     keys[key] = line
-    fact = table.fact(**values)
+    fact = table.fact(*values)
     for column, message in _check_row(fact):
         parsed.problems.append(Problem(name, line, column, message))
     rows.append(Row(name, line, fact))
 
 
 def _parse_cells(
-    file: str, line: int, table: Input, cells: dict[str, str], problems: list[Problem]
-) -> dict[str, Any] | None:
-    values: dict[str, Any] = {}
+    file: str, line: int, table: Input, layout: _Layout, cells: list[str], problems: list[Problem]
+) -> list[Any] | None:
+    """The line's values in the order of the input's columns (a fact's fields), or None when a
+    cell is missing or malformed (each one a problem)."""
+    values: list[Any] = []
     ok = True
-    for column in table.columns:
-        raw = cells.get(column.name, "").strip()
+    for column, position in zip(table.columns, layout.positions, strict=True):
+        raw = cells[position].strip() if position is not None else ""
         if not raw:
             if not column.optional:
                 problems.append(Problem(file, line, column.name, "a value is required"))
                 ok = False
+            values.append(column.default)
             continue
         try:
-            values[column.name] = column.value.parse(raw)
+            values.append(column.value.parse(raw))
         except ValueError as error:
             problems.append(Problem(file, line, column.name, str(error)))
             ok = False
+            values.append(None)
     return values if ok else None
 
 
