@@ -119,12 +119,14 @@ def councils(count: int, largest: int = LARGEST) -> list[Council]:
 
 
 def stages(all_councils: Sequence[Council]) -> list[list[Council]]:
-    """N/4, N/4 more, then the other N/2, interleaved so that each stage has the same spread."""
-    return [
+    """N/4, N/4 more, then the other N/2, interleaved so that each stage has the same spread (a
+    stage left empty by a very small N is dropped)."""
+    chosen = [
         [c for i, c in enumerate(all_councils) if i % 4 == 0],
         [c for i, c in enumerate(all_councils) if i % 4 == 2],
         [c for i, c in enumerate(all_councils) if i % 2 == 1],
     ]
+    return [stage for stage in chosen if stage]
 
 
 def _prepare(council: Council, folder: Path) -> int:
@@ -248,7 +250,7 @@ def run_service(all_councils: Sequence[Council], workers: int, folder: Path, lim
         if server.cli("work-pool", "create", "oversight", "--type", "process").returncode != 0:
             raise RuntimeError("could not create the work pool")
         with _workers(server, workers, limit, _environment(all_councils, folder, relay.port)):
-            for stage in (councils for councils in stages(all_councils) if councils):
+            for stage in stages(all_councils):
                 deploy_s = _deploy(server, stage, folder)
                 started = time.perf_counter()
                 nights = _start_runs(client, stage, rows)
@@ -266,6 +268,7 @@ def summary(done: Sequence[Stage], workers: int, limit: int = 1) -> dict[str, An
     run_times = sorted(night.run_s for night in nights)
     slot = wall * workers / len(nights)
     lane = slot * limit  # one night's place on a worker, start to start
+    overhead = lane - statistics.fmean(run_times)
     return {
         "councils": len(nights),
         "workers": workers,
@@ -279,9 +282,9 @@ def summary(done: Sequence[Stage], workers: int, limit: int = 1) -> dict[str, An
         "run_p95_s": round(_percentile(run_times, 0.95), 2),
         "run_max_s": round(run_times[-1], 2),
         "slot_s": round(slot, 2),
-        "overhead_s": round(lane - statistics.fmean(run_times), 2),
+        "overhead_s": round(overhead, 2),
         "start_s": round(statistics.median(night.start_s for night in nights), 2),
-        "two_machines_s": round(_two_machines(nights, lane, limit), 1),
+        "two_machines_s": round(_two_machines(nights, overhead, limit), 1),
         "findings": sum(night.findings for night in nights),
         "messages_sent": sum(night.sent for night in nights),
         "messages_delivered": sum(len(night.received) for night in nights),
@@ -303,10 +306,9 @@ def _percentile(ordered: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _two_machines(nights: Sequence[Night], lane: float, limit: int) -> float:
+def _two_machines(nights: Sequence[Night], overhead: float, limit: int) -> float:
     """The night on two machines with one worker each (`limit` nights at once): each night takes
     its own run time plus the overhead measured here, shared out longest first."""
-    overhead = lane - statistics.fmean(night.run_s for night in nights)
     lanes = [0.0] * (2 * limit)
     for seconds in sorted((night.run_s + overhead for night in nights), reverse=True):
         lanes[lanes.index(min(lanes))] += seconds
