@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Literal
 
 from models.policy.intervals import Interval
@@ -44,7 +45,10 @@ class Value:
     enum: type[StrEnum] | None = None
 
 
+@lru_cache(maxsize=1 << 14)
 def _date(text: str) -> date:
+    """Cached: a council's files repeat the same few thousand dates hundreds of thousands of
+    times (a bad one raises, and is not cached)."""
     if not _ISO_DATE.match(text):
         raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
     try:
@@ -131,12 +135,13 @@ def text(limit: int) -> Value:
 def one_of(kind: type[StrEnum], width: int = 20) -> Value:
     """One of an enumeration's values, stored as its value."""
 
+    members = {member.value: member for member in kind}
+
     def parse(cell: str) -> StrEnum:
-        try:
-            return kind(cell.strip())
-        except ValueError:
-            allowed = ", ".join(member.value for member in kind)
-            raise ValueError(f"{cell!r} is not one of: {allowed}") from None
+        member = members.get(cell.strip())
+        if member is None:
+            raise ValueError(f"{cell!r} is not one of: {', '.join(members)}")
+        return member
 
     return Value(parse, width=width, enum=kind)
 

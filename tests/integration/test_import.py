@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from models.csvfiles import read_import
+from models.policy.facts import INPUTS
 from models.store import ImportRejected, import_paths, load_snapshot
 from models.tables import INPUT_TABLES
 from tests.csvdata import GOOD, with_line, write_folder
@@ -34,6 +36,17 @@ def test_importing_a_folder_stores_every_table(engine, tmp_path):
     snapshot = load_snapshot(engine)
     assert snapshot.staff_by_id["S1"].fte == 0.8
     assert snapshot.sessions_by_supervisee["S1"][0].record_circulated_on.isoformat() == "2026-11-16"
+
+
+def test_every_value_is_loaded_back_as_it_was_read(engine, tmp_path):
+    """Writing goes around SQLAlchemy's per-row processing (straight to SQLite's driver, or
+    `COPY` into PostgreSQL): every type must still come back as the reader made it."""
+    folder = write_folder(tmp_path, GOOD)
+    read = read_import([folder])
+    import_paths(engine, [folder])
+    snapshot = load_snapshot(engine)
+    for table in INPUTS:
+        assert sorted(getattr(snapshot, table.name)) == sorted(read.facts(table.name)), table.name
 
 
 def test_importing_the_same_export_again_changes_nothing(engine, tmp_path):

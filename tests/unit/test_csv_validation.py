@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from models.csvfiles import Stored, read_import
+from models.policy.facts import CaseCategory
 from tests.csvdata import GOOD, with_line, write_folder
 
 
@@ -18,7 +19,7 @@ def problems(tmp_path: Path, files: dict[str, str], stored: Stored | None = None
 def test_the_good_files_have_no_problems(tmp_path):
     parsed = read_import([write_folder(tmp_path, GOOD)])
     assert parsed.problems == []
-    assert {name: len(rows) for name, rows in parsed.rows.items()} == {
+    assert {name: len(read.facts) for name, read in parsed.files.items()} == {
         "closures": 1,
         "staff": 4,
         "agreements": 2,
@@ -300,3 +301,30 @@ def test_a_contract_file_named_in_another_case_is_an_error_not_skipped(tmp_path)
     (folder / "staff.csv").rename(folder / "Staff.CSV")
     found = [str(p) for p in read_import([folder]).problems]
     assert f"{folder}/Staff.CSV:0: -: named Staff.CSV: the contract's name is staff.csv" in found
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 20_000])
+def test_problems_come_in_line_order_and_duplicates_are_found_across_chunks(tmp_path, monkeypatch, chunk):
+    """Lines are read a chunk at a time and a column at a time; what is found, and in what
+    order, must not depend on where the chunks fall."""
+    monkeypatch.setattr("models.csvfiles.CHUNK", chunk)
+    cases = "\n".join(
+        [
+            "case_id,category,worker_id,allocated_on,closed_on",
+            "C-1,cin,S1,2026-01-05,",
+            "C-2,burglary,S1,2026-13-05,",
+            ",,,,",
+            "C-1,cp,S2,2026-02-05,",
+            "C-3,cin,,2026-02-05,2026-01-05",
+            "C-4,cin,S1,2026-02-05,2026-01-05",
+            "C-5,cin",
+        ]
+    )
+    assert problems(tmp_path, {"staff.csv": GOOD["staff.csv"], "cases.csv": cases + "\n"}) == [
+        "cases.csv:3: category: 'burglary' is not one of: " + ", ".join(c.value for c in CaseCategory),
+        "cases.csv:3: allocated_on: '2026-13-05' is not a real date",
+        "cases.csv:5: case_id: duplicate C-1 (first on line 2)",
+        "cases.csv:6: worker_id: a value is required",
+        "cases.csv:7: closed_on: 2026-01-05 is before allocated_on 2026-02-05",
+        "cases.csv:8: -: 2 fields where the header has 5",
+    ]
