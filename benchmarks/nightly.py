@@ -40,7 +40,7 @@ from models.compliance.report import build_report
 from models.db import open_database
 from models.policy.evaluate import evaluate
 from models.policy.policy import load_policy
-from models.store import import_paths, load_snapshot, snapshot_queries
+from models.store import fetch_rows, import_paths, load_snapshot, snapshot_queries
 from reports.publish import write_report
 
 T = TypeVar("T")
@@ -71,9 +71,10 @@ def _fresh_database(url: str | None, folder: Path) -> str:
 
 
 def _scan(url: str) -> int:
-    """The floor: run the queries the evaluation runs, fetch every row, and do nothing with it."""
+    """The floor: run the queries the evaluation runs, fetch every row from the driver as the
+    load does, and do nothing with it."""
     with open_database(url).connect() as connection:
-        return sum(len(connection.execute(query).all()) for query in snapshot_queries(DEMO_AS_OF).values())
+        return sum(len(fetch_rows(connection, query)[0]) for query in snapshot_queries(DEMO_AS_OF).values())
 
 
 def _evaluate(url: str) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -171,32 +172,44 @@ def snapshot_queries(as_of: date | None = None) -> dict[str, Select[Any]]:
 
 def load_snapshot(engine: Engine, as_of: date | None = None) -> Snapshot:
     """The council as plain facts (all of it, or what can matter on `as_of`): one query per
-    input, rows built positionally and enums looked up by value."""
+    input, its rows fetched from the driver as they are and turned into facts a column at a
+    time, each distinct stored value converted once (a date, an enum, SQLite's 0 and 1)."""
     queries = snapshot_queries(as_of)
     with engine.connect() as connection, _collector_paused():
-        return Snapshot(
-            **{table.name: _facts(table, connection.execute(queries[table.name]).all()) for table in INPUTS}
-        )
+        return Snapshot(**{table.name: _facts(connection, table, queries[table.name]) for table in INPUTS})
 
 
-def _facts(table: Input, rows: Sequence[Any]) -> list[Any]:
-    """Rows as the input's facts, enum columns turned back into their members."""
-    fact = table.fact
-    lookups = [
-        (index, {member.value: member for member in column.value.enum})
-        for index, column in enumerate(table.columns)
-        if column.value.enum is not None
-    ]
-    if not lookups:
-        return [fact(*row) for row in rows]
-    built = []
-    for row in rows:
-        values = list(row)
-        for index, lookup in lookups:
-            if values[index] is not None:
-                values[index] = lookup[values[index]]
-        built.append(fact(*values))
-    return built
+def fetch_rows(connection: Connection, query: Select[Any]) -> tuple[list[Any], list[Any]]:
+    """The query's rows as the driver gives them, without SQLAlchemy's processing of each value,
+    and the driver's type code for each column. Its only parameter is a date, so it is written
+    into the SQL as a literal."""
+    sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    result = connection.exec_driver_sql(str(sql))
+    types = [column[1] for column in result.cursor.description]
+    return result.fetchall(), types
+
+
+def _facts(connection: Connection, table: Input, query: Select[Any]) -> list[Any]:
+    """The query's rows as the input's facts: each column converted the way SQLAlchemy would (its
+    type's result processor for this database) and enums turned back into their members."""
+    rows, types = fetch_rows(connection, query)
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    dialect = connection.dialect
+    for index, (column, driver_type) in enumerate(zip(table.columns, types, strict=True)):
+        stored_type = INPUT_TABLES[table.name].c[column.name].type.dialect_impl(dialect)
+        process = stored_type.result_processor(dialect, driver_type)
+        members = column.value.enum
+        if process is None and members is None:
+            continue
+        converted = {}
+        for value in set(columns[index]):
+            plain = process(value) if process else value
+            converted[value] = members(plain) if members and plain is not None else plain
+        columns[index] = map(converted.__getitem__, columns[index])
+    # Built as the tuples they are, at C speed: every row has every field.
+    return list(map(partial(tuple.__new__, table.fact), zip(*columns, strict=True)))
 
 
 @contextmanager

@@ -19,11 +19,19 @@ def record_findings(ctx: Context) -> Iterator[Finding]:
         if not member.is_active(ctx.as_of):
             continue
         for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
-            if held_one_to_one(session, ctx.as_of):
+            if held_one_to_one(session, ctx.as_of) and not _settled(session):
                 yield from _record_finding(ctx, session)
 
 
+def _settled(session: SupervisionSession) -> bool:
+    """Written and then signed or disputed: nothing is left to chase (most records, so this is
+    asked before anyone is looked up)."""
+    written = session.record_written_on or session.record_circulated_on
+    return written is not None and (session.supervisee_signed_on is not None or session.record_disputed)
+
+
 def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Finding]:
+    """The finding for a record that is not settled: not written, or written and not signed."""
     rules = ctx.policy.records
     supervisee = ctx.active(session.supervisee_id)
     # A supervisor who has left is replaced by the supervisee's present one.
@@ -47,8 +55,6 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
         return
     # Without a circulation date, the record is taken as shared when it was written.
     received = session.record_circulated_on or written
-    if session.supervisee_signed_on is not None or session.record_disputed:
-        return
     deadline = ctx.calendar.add_working_days(received, rules.signed.within_working_days)
     timing = ctx.timing(deadline)
     if ctx.as_of <= deadline or timing is None:
