@@ -337,10 +337,16 @@ def _case_checks(fact: Case) -> list[tuple[str, str]]:
     return []
 
 
-def _agreement_checks(fact: Agreement) -> list[tuple[str, str]]:
-    if fact.staff_id == fact.supervisor_id:
-        return [("supervisor_id", f"{fact.staff_id} cannot supervise themself")]
-    return []
+def _not_themself(column: str, person: str, says: str) -> Callable[[Any], list[tuple[str, str]]]:
+    """The check that `column` names someone other than `person` (no one supervises, observes,
+    appraises or audits themself), reported on `column`."""
+
+    def check(fact: Any) -> list[tuple[str, str]]:
+        if getattr(fact, column) == getattr(fact, person):
+            return [(column, f"{getattr(fact, person)} {says}")]
+        return []
+
+    return check
 
 
 def _session_checks(fact: SupervisionSession) -> list[tuple[str, str]]:
@@ -352,34 +358,16 @@ def _session_checks(fact: SupervisionSession) -> list[tuple[str, str]]:
     return found
 
 
-def _observation_checks(fact: Observation) -> list[tuple[str, str]]:
-    if fact.observer_id == fact.staff_id:
-        return [("observer_id", f"{fact.staff_id} cannot observe themself")]
-    return []
-
-
-def _appraisal_checks(fact: Appraisal) -> list[tuple[str, str]]:
-    if fact.appraiser_id == fact.staff_id:
-        return [("appraiser_id", f"{fact.staff_id} cannot appraise themself")]
-    return []
-
-
-def _audit_checks(fact: Audit) -> list[tuple[str, str]]:
-    if fact.auditor_id == fact.subject_id:
-        return [("subject_id", f"{fact.auditor_id} cannot audit their own supervision file")]
-    return []
-
-
 # Checks within one line, by fact: ends before starts, self-management, a held session's date.
 _CHECKS: dict[type, Callable[[Any], list[tuple[str, str]]]] = {
     StaffMember: _staff_checks,
     Absence: _absence_checks,
     Case: _case_checks,
-    Agreement: _agreement_checks,
+    Agreement: _not_themself("supervisor_id", "staff_id", "cannot supervise themself"),
     SupervisionSession: _session_checks,
-    Observation: _observation_checks,
-    Appraisal: _appraisal_checks,
-    Audit: _audit_checks,
+    Observation: _not_themself("observer_id", "staff_id", "cannot observe themself"),
+    Appraisal: _not_themself("appraiser_id", "staff_id", "cannot appraise themself"),
+    Audit: _not_themself("subject_id", "auditor_id", "cannot audit their own supervision file"),
 }
 
 
