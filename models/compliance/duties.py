@@ -57,7 +57,7 @@ def _countersigned_in_time(ctx: Context, people: frozenset[str], since: date) ->
     by now: signed by the deadline counts as in time."""
     flags = []
     for staff_id in people:
-        for session in ctx.snapshot.sessions_by_supervisee.get(staff_id, []):
+        for session in ctx.held_one_to_ones(staff_id):
             due = countersign_due(ctx, session)
             signed = session.supervisee_signed_on
             if due is None or signed is None or signed <= since:

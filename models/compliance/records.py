@@ -16,7 +16,6 @@ from datetime import date
 from models.compliance.shares import Share
 from models.policy.context import Context
 from models.policy.facts import SupervisionSession
-from models.policy.supervision import held_one_to_one
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,8 @@ def held_one_to_ones(
 ) -> Iterator[SupervisionSession]:
     """Held 1:1s, whose records the policy times, in (since, as-of] for these supervisees."""
     for staff_id in staff_ids:
-        for session in ctx.snapshot.sessions_by_supervisee.get(staff_id, []):
-            if held_one_to_one(session, ctx.as_of) and since < session.held_on:  # type: ignore[operator]
+        for session in ctx.held_one_to_ones(staff_id):
+            if since < session.held_on:  # type: ignore[operator]
                 yield session
 
 

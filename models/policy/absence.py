@@ -86,6 +86,6 @@ def _last_allowed_day(start: date, threshold: AbsenceThreshold) -> date:
 
 
 def _next_due(ctx: Context, member: StaffMember, supervisor: StaffMember) -> date:
-    sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
+    held = ctx.held_one_to_ones(member.staff_id)
     agreement = current_agreement(ctx, member, supervisor.staff_id)
-    return next_supervision_due(member, sessions, agreement, ctx.policy.supervision, ctx.as_of).on
+    return next_supervision_due(member, held, agreement, ctx.policy.supervision).on

@@ -8,16 +8,16 @@ discussions since the present allocation count: a new worker owes a first discus
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from models.policy.context import Context
 from models.policy.facts import Case
 from models.policy.findings import As, Finding, Kind, Recipient, Stage
+from models.policy.policy import Frequency
 
 
-@dataclass(frozen=True)
-class DiscussionDue:
+class DiscussionDue(NamedTuple):
     on: date
     rule: str
     last_discussed: date | None
@@ -62,16 +62,19 @@ def case_findings(ctx: Context) -> Iterator[Finding]:
 def next_discussion_due(ctx: Context, case: Case) -> DiscussionDue:
     rules = ctx.policy.cases
     frequency = rules.category_frequency(case.category)
-    category_rule = f"cases.categories.{case.category}: {frequency.source}"
     discussed = [
         d.discussed_on
-        for d in ctx.snapshot.discussions_by_case.get(case.case_id, [])
+        for d in ctx.snapshot.discussions_by_case.get(case.case_id, ())
         if case.allocated_on <= d.discussed_on <= ctx.as_of
     ]
     if discussed:
         last = max(discussed)
-        return DiscussionDue(frequency.every.after(last), category_rule, last)
+        return DiscussionDue(frequency.every.after(last), _category_rule(case, frequency), last)
     if rules.first is not None:
         first = ctx.calendar.add_working_days(case.allocated_on, rules.first.within_working_days)
         return DiscussionDue(first, f"cases.first: {rules.first.source}", None)
-    return DiscussionDue(frequency.every.after(case.allocated_on), category_rule, None)
+    return DiscussionDue(frequency.every.after(case.allocated_on), _category_rule(case, frequency), None)
+
+
+def _category_rule(case: Case, frequency: Frequency) -> str:
+    return f"cases.categories.{case.category}: {frequency.source}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from models.policy.calendar import WorkingCalendar
-from models.policy.facts import Snapshot, StaffMember
+from models.policy.facts import SessionKind, SessionStatus, Snapshot, StaffMember, SupervisionSession
 from models.policy.findings import As, Finding, Kind, Recipient, Stage
 from models.policy.policy import Policy
 
@@ -25,6 +25,7 @@ class Context:
     policy: Policy
     as_of: date
     calendar: WorkingCalendar
+    _held: dict[str, list[SupervisionSession]] = field(default_factory=dict, init=False, repr=False)
 
     def timing(self, due: date) -> Timing | None:
         """Upcoming within the policy's window, chase once overdue, escalate after the ladder's
@@ -64,6 +65,22 @@ class Context:
             rule=rule,
             aspect=aspect,
         )
+
+    def held_one_to_ones(self, staff_id: str) -> list[SupervisionSession]:
+        """The supervisee's 1:1s held by as-of: what sets the next due date, whose records are
+        timed, what a cancellation must be followed by. Sorted out of their sessions once per
+        context, since the rules and the report each ask it of every supervisee."""
+        held = self._held.get(staff_id)
+        if held is None:
+            held = self._held[staff_id] = [
+                s
+                for s in self.snapshot.sessions_by_supervisee.get(staff_id, ())
+                if s.status is SessionStatus.HELD
+                and s.kind is not SessionKind.GROUP  # supplements, never replaces, a 1:1
+                and s.held_on is not None
+                and s.held_on <= self.as_of
+            ]
+        return held
 
     def active(self, staff_id: str | None) -> StaffMember | None:
         """The member of staff, if they exist and are in post on as-of."""

@@ -18,7 +18,6 @@ from models.policy.context import Context
 from models.policy.facts import ObservationKind, SessionKind, StaffMember, SupervisionSession
 from models.policy.findings import As, Finding, Kind
 from models.policy.policy import Duty
-from models.policy.supervision import held_one_to_one
 
 
 @dataclass(frozen=True)
@@ -64,14 +63,14 @@ def duty_findings(ctx: Context) -> Iterator[Finding]:
 
 
 def countersign_due(ctx: Context, session: SupervisionSession) -> date | None:
-    """When the supervisor must have signed a personal record the supervisee signed by as-of;
-    None where the policy does not ask it, or the record is not theirs to countersign yet."""
+    """When the supervisor must have signed the record of a held 1:1 (`Context.held_one_to_ones`), a
+    personal one the supervisee signed by as-of; None where the policy does not ask it, or the
+    record is not theirs to countersign yet."""
     rules = ctx.policy.countersigning
     signed = session.supervisee_signed_on
     if (
         rules is None
         or session.kind is not SessionKind.PERSONAL
-        or not held_one_to_one(session, ctx.as_of)
         or session.record_disputed
         or signed is None
         or signed > ctx.as_of
@@ -95,7 +94,7 @@ def countersign_findings(ctx: Context) -> Iterator[Finding]:
     for member in ctx.snapshot.staff:
         if not member.is_active(ctx.as_of):
             continue
-        for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
+        for session in ctx.held_one_to_ones(member.staff_id):
             due = countersign_due(ctx, session)
             if due is None or ctx.as_of <= due or countersigned_on(session, ctx.as_of):
                 continue

@@ -11,15 +11,14 @@ from collections.abc import Iterator
 from models.policy.context import Context
 from models.policy.facts import SupervisionSession
 from models.policy.findings import As, Finding, Kind
-from models.policy.supervision import held_one_to_one
 
 
 def record_findings(ctx: Context) -> Iterator[Finding]:
     for member in ctx.snapshot.staff:
         if not member.is_active(ctx.as_of):
             continue
-        for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
-            if held_one_to_one(session, ctx.as_of) and not _settled(session):
+        for session in ctx.held_one_to_ones(member.staff_id):
+            if not _settled(session):
                 yield from _record_finding(ctx, session)
 
 

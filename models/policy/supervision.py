@@ -40,13 +40,12 @@ class Due:
 
 def next_supervision_due(
     member: StaffMember,
-    sessions: list[SupervisionSession],
+    held: list[SupervisionSession],
     agreement: Agreement | None,
     rules: Supervision,
-    as_of: date,
 ) -> Due:
-    held = [s.held_on for s in sessions if held_one_to_one(s, as_of)]
-    last_held = max(held) if held else None
+    """From the member's 1:1s held by as-of (`Context.held_one_to_ones`)."""
+    last_held = max((s.held_on for s in held), default=None)
     anchor = last_held or (member.asye_start if _is_asye(member) else None) or member.start_date
     interval, rule = _interval_in_force(member, agreement, rules, anchor)
     if rules.calendar_month and interval == Interval(months=1):
@@ -66,16 +65,6 @@ def next_supervision_due(
 def missed_calendar_months(last: date, as_of: date) -> int:
     """Whole calendar months strictly between the month of `last` and the month of as-of."""
     return max(0, (as_of.year - last.year) * 12 + as_of.month - last.month - 1)
-
-
-def held_one_to_one(session: SupervisionSession, as_of: date) -> bool:
-    """A 1:1 held by `as_of`: the sessions that set the next due date and whose records are timed."""
-    return (
-        session.is_one_to_one
-        and session.status is SessionStatus.HELD
-        and session.held_on is not None
-        and session.held_on <= as_of
-    )
 
 
 def _is_asye(member: StaffMember) -> bool:
@@ -124,9 +113,9 @@ def supervision_due(ctx: Context, member: StaffMember) -> tuple[StaffMember, Due
     supervisor = ctx.supervisor_of(member)
     if supervisor is None:
         return None
-    sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
+    held = ctx.held_one_to_ones(member.staff_id)
     agreement = current_agreement(ctx, member, supervisor.staff_id)
-    return supervisor, next_supervision_due(member, sessions, agreement, ctx.policy.supervision, ctx.as_of)
+    return supervisor, next_supervision_due(member, held, agreement, ctx.policy.supervision)
 
 
 def supervision_findings(ctx: Context) -> Iterator[Finding]:
@@ -170,16 +159,15 @@ def rebook_findings(ctx: Context) -> Iterator[Finding]:
     for member in ctx.snapshot.staff:
         if not member.is_active(ctx.as_of):
             continue
-        sessions = ctx.snapshot.sessions_by_supervisee.get(member.staff_id, [])
-        held = [s.held_on for s in sessions if held_one_to_one(s, ctx.as_of)]
-        for session in sessions:
+        last_held = max((s.held_on for s in ctx.held_one_to_ones(member.staff_id)), default=None)
+        for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
             cancelled = session.cancelled_on or session.scheduled_for
             if (
                 session.status is not SessionStatus.CANCELLED
                 or not session.is_one_to_one
                 or cancelled is None
                 or cancelled > ctx.as_of
-                or any(day >= cancelled for day in held)
+                or (last_held and last_held >= cancelled)
             ):
                 continue
             start = _rebook_clock_start(ctx, session, cancelled)
