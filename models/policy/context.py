@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import SessionKind, SessionStatus, Snapshot, StaffMember, SupervisionSession
@@ -97,7 +98,12 @@ class Context:
         return self.active(latest.supervisor_id) if latest else None
 
     def is_absent(self, staff_id: str) -> bool:
-        return any(a.covers(self.as_of) for a in self.snapshot.absences_by_staff.get(staff_id, []))
+        return staff_id in self._absent
+
+    @cached_property
+    def _absent(self) -> frozenset[str]:
+        """Who is away on as-of, found once: a line manager is told of every finding of theirs."""
+        return frozenset(a.staff_id for a in self.snapshot.absences if a.covers(self.as_of))
 
     def notify_responsible(
         self, responsible: StaffMember | None, as_: As, stage: Stage, *also: Recipient

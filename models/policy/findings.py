@@ -150,8 +150,9 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple[str, str, str, str]:
-        """The contract's order: `(kind, staff_id, case_id, session_id)`."""
-        return (self.kind.value, self.staff_id, self.case_id or "", self.session_id or "")
+        """The contract's order: `(kind, staff_id, case_id, session_id)`. The kind is a `StrEnum`
+        member, so it sorts and joins as its text (`.value` would cost a property call each)."""
+        return (self.kind, self.staff_id, self.case_id or "", self.session_id or "")
 
     @property
     def order(self) -> tuple[str, ...]:

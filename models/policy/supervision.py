@@ -156,39 +156,36 @@ def rebook_findings(ctx: Context) -> Iterator[Finding]:
     """`rebook_overdue`: a cancelled 1:1 not followed by a held one within the policy's working
     days of the cancellation, or, when cancelled for sickness, of the absent person's return."""
     within = ctx.policy.rebooking.within_working_days
-    for member in ctx.snapshot.staff:
-        if not member.is_active(ctx.as_of):
+    # Cancellations are few: find them first, then ask about the supervisee.
+    for session in ctx.snapshot.sessions:
+        if session.status is not SessionStatus.CANCELLED or not session.is_one_to_one:
             continue
-        last_held = max((s.held_on for s in ctx.held_one_to_ones(member.staff_id)), default=None)
-        for session in ctx.snapshot.sessions_by_supervisee.get(member.staff_id, []):
-            cancelled = session.cancelled_on or session.scheduled_for
-            if (
-                session.status is not SessionStatus.CANCELLED
-                or not session.is_one_to_one
-                or cancelled is None
-                or cancelled > ctx.as_of
-                or (last_held and last_held >= cancelled)
-            ):
-                continue
-            start = _rebook_clock_start(ctx, session, cancelled)
-            if start is None:
-                continue
-            deadline = ctx.calendar.add_working_days(start, within)
-            if ctx.as_of <= deadline:
-                continue
-            timing = ctx.timing(deadline)
-            assert timing is not None  # as-of is past the deadline: always chase or escalate
-            supervisor = ctx.active(session.supervisor_id) or ctx.supervisor_of(member)
-            yield ctx.finding(
-                kind=Kind.REBOOK_OVERDUE,
-                staff_id=member.staff_id,
-                session_id=session.session_id,
-                due=deadline,
-                timing=timing,
-                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
-                detail=f"1:1 cancelled {cancelled} has not been rebooked and held by {deadline}",
-                rule=f"rebooking: {ctx.policy.rebooking.source}",
-            )
+        cancelled = session.cancelled_on or session.scheduled_for
+        member = ctx.active(session.supervisee_id)
+        if cancelled is None or cancelled > ctx.as_of or member is None:
+            continue
+        held = ctx.held_one_to_ones(member.staff_id)
+        if any(s.held_on >= cancelled for s in held):  # type: ignore[operator]
+            continue
+        start = _rebook_clock_start(ctx, session, cancelled)
+        if start is None:
+            continue
+        deadline = ctx.calendar.add_working_days(start, within)
+        if ctx.as_of <= deadline:
+            continue
+        timing = ctx.timing(deadline)
+        assert timing is not None  # as-of is past the deadline: always chase or escalate
+        supervisor = ctx.active(session.supervisor_id) or ctx.supervisor_of(member)
+        yield ctx.finding(
+            kind=Kind.REBOOK_OVERDUE,
+            staff_id=member.staff_id,
+            session_id=session.session_id,
+            due=deadline,
+            timing=timing,
+            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+            detail=f"1:1 cancelled {cancelled} has not been rebooked and held by {deadline}",
+            rule=f"rebooking: {ctx.policy.rebooking.source}",
+        )
 
 
 def _rebook_clock_start(ctx: Context, session: SupervisionSession, cancelled: date) -> date | None:
