@@ -41,7 +41,7 @@ from models.compliance.report import build_report
 from models.db import open_database
 from models.policy.evaluate import evaluate
 from models.policy.policy import load_policy
-from models.store import fetch_rows, import_paths, load_snapshot, snapshot_queries
+from models.store import driver_rows, import_paths, load_snapshot, snapshot_queries
 from reports.publish import write_report
 
 T = TypeVar("T")
@@ -75,7 +75,11 @@ def _scan(url: str) -> int:
     """The floor: run the queries the evaluation runs, fetch every row from the driver as the
     load does, and do nothing with it."""
     with open_database(url).connect() as connection:
-        return sum(len(fetch_rows(connection, query)[0]) for query in snapshot_queries(DEMO_AS_OF).values())
+        count = 0
+        for query in snapshot_queries(DEMO_AS_OF).values():
+            with driver_rows(connection, query) as (batches, _):
+                count += sum(map(len, batches))
+        return count
 
 
 def _evaluate(url: str) -> int:
