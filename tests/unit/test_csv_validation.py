@@ -303,6 +303,48 @@ def test_a_contract_file_named_in_another_case_is_an_error_not_skipped(tmp_path)
     assert f"{folder}/Staff.CSV:0: -: named Staff.CSV: the contract's name is staff.csv" in found
 
 
+# The recurring duties' files, empty but for their header.
+DUTY_FILES = {
+    "observations.csv": "observation_id,staff_id,observer_id,kind,observed_on\n",
+    "appraisals.csv": "appraisal_id,staff_id,appraiser_id,held_on\n",
+    "audits.csv": "audit_id,auditor_id,subject_id,audited_on\n",
+}
+
+
+@pytest.mark.parametrize(
+    "file, line, expected",
+    [
+        (
+            "sessions.csv",
+            "X9,S1,S1,personal,,booked,,,,,,,,",
+            "sessions.csv:4: supervisor_id: S1 cannot supervise themself",
+        ),
+        (
+            "agreements.csv",
+            "S1,S1,2026-01-05,,",
+            "agreements.csv:4: supervisor_id: S1 cannot supervise themself",
+        ),
+        (
+            "observations.csv",
+            "O9,S1,S1,practice,2026-09-09",
+            "observations.csv:2: observer_id: S1 cannot observe themself",
+        ),
+        (
+            "appraisals.csv",
+            "P9,S1,S1,2026-07-25",
+            "appraisals.csv:2: appraiser_id: S1 cannot appraise themself",
+        ),
+        (
+            "audits.csv",
+            "U9,S1,S1,2026-02-19",
+            "audits.csv:2: subject_id: S1 cannot audit their own supervision file",
+        ),
+    ],
+)
+def test_no_one_supervises_observes_appraises_or_audits_themself(tmp_path, file, line, expected):
+    assert problems(tmp_path, with_line({**GOOD, **DUTY_FILES}, file, line)) == [expected]
+
+
 @pytest.mark.parametrize("chunk", [1, 2, 3, 20_000])
 def test_problems_come_in_line_order_and_duplicates_are_found_across_chunks(tmp_path, monkeypatch, chunk):
     """Lines are read a chunk at a time and a column at a time; what is found, and in what
