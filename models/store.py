@@ -186,8 +186,8 @@ def driver_rows(
     connection: Connection, query: Select[Any]
 ) -> Iterator[tuple[Iterator[list[Any]], list[Any]]]:
     """The query's rows as the driver gives them, `FETCH` at a time, and the driver's type code
-    for each column. Not SQLAlchemy's `Row` around each: that cost two seconds and 100 MB at
-    `national`, for nothing a fact needs. The only parameter is a date, written in as a literal."""
+    for each column. Not SQLAlchemy's `Row` around each: that cost two seconds at `national`
+    (2.75 million rows), for nothing a fact needs. The only parameter is a date, written in as a literal."""
     sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
     with connection.exec_driver_sql(str(sql)) as result:
         cursor = result.cursor
@@ -220,7 +220,8 @@ def _converter(
     """How a column's stored values become a fact's: converted the way SQLAlchemy would (the
     column type's result processor for this database, then the enum's member), each distinct
     value once. An id that many rows repeat (a case's discussions, a supervisee's sessions) is
-    kept once too, rather than once per row: 200 MB less at `national`."""
+    kept once too, rather than once per row (with the batches, `national`'s load fell from
+    1.15 GB to 0.88 GB)."""
     process = (
         INPUT_TABLES[table.name]
         .c[column.name]
