@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from models.policy.calendar import WorkingCalendar
-from models.policy.facts import SessionKind, SessionStatus, Snapshot, StaffMember, SupervisionSession
+from models.policy.facts import SessionStatus, Snapshot, StaffMember, SupervisionSession
 from models.policy.findings import As, Finding, Kind, Recipient, Stage
 from models.policy.policy import Policy
 
@@ -77,7 +77,7 @@ class Context:
                 s
                 for s in self.snapshot.sessions_by_supervisee.get(staff_id, ())
                 if s.status is SessionStatus.HELD
-                and s.kind is not SessionKind.GROUP  # supplements, never replaces, a 1:1
+                and s.is_one_to_one
                 and s.held_on is not None
                 and s.held_on <= self.as_of
             ]
