@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from models.csvfiles import read_import
 from models.policy.facts import INPUTS
@@ -103,3 +106,20 @@ def test_a_file_that_is_not_in_the_contract_is_refused(engine, tmp_path: Path):
     with pytest.raises(ImportRejected) as rejected:
         import_paths(engine, [path])
     assert "not a contract file" in str(rejected.value.problems[0])
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite has one writer
+def test_a_first_import_waits_for_another_writing_the_same_table_and_merges_with_it(engine, tmp_path):
+    """PostgreSQL copies a first import straight into its empty tables: one that another
+    transaction is filling meanwhile must be waited for and merged with, not copied over."""
+    folder = write_folder(tmp_path, GOOD)
+    closures = INPUT_TABLES["closures"]
+    with engine.connect() as other:
+        other.execute(closures.insert().values(date=date(2026, 12, 29), reason="Council closure"))
+        importing = ThreadPoolExecutor(1).submit(import_paths, engine, [folder])
+        while not other.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+            time.sleep(0.05)  # the import is queued behind the other transaction's write
+        other.commit()
+        assert importing.result(timeout=30).counts["closures"] == 1
+    assert counts(engine) == {"staff": 4, "sessions": 2, "cases": 2}
+    assert len(load_snapshot(engine).closures) == 1
