@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from models.policy.facts import (
     INPUTS,
+    REFERRED_TO,
     Absence,
     Agreement,
     Appraisal,
@@ -31,6 +32,7 @@ from models.policy.facts import (
 MAX_FIELD = 10_000  # characters in any field, read or ignored: far above any real value
 CHUNK = 20_000  # lines read at a time: enough to repeat values, few enough to stay lean
 INPUT_BY_FILE = {table.file: table for table in INPUTS}
+_ORDER = {table.file: place for place, table in enumerate(INPUTS)}  # dependency order
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,20 @@ def read_import(paths: Iterable[Path], stored: Stored = Stored()) -> ParsedImpor
     """Parse and check every file together: a reference may point into another file of the
     same import, and a problem anywhere means none of it is applied."""
     parsed = ParsedImport()
-    files = collect_files(paths, parsed)
+    for table, read in read_files(paths, stored, parsed):
+        parsed.files[table.name] = read
+    return parsed
+
+
+def read_files(
+    paths: Iterable[Path], stored: Stored, parsed: ParsedImport
+) -> Iterator[tuple[Input, ParsedFile]]:
+    """Each file parsed and checked in turn, in the inputs' dependency order, and handed over as
+    soon as it is: its references are checked against what is stored and the files before it
+    (no input refers to a later one), so the caller may write its facts and let them go. Held
+    all at once, `national`'s files came to 1 GB. Problems gather in `parsed` as they are found."""
+    files = sorted(collect_files(paths, parsed), key=lambda path: _ORDER[path.name])
+    known = _Known(stored)
     seen: dict[str, Path] = {}
     for path in files:
         table = INPUT_BY_FILE[path.name]
@@ -124,9 +139,11 @@ def read_import(paths: Iterable[Path], stored: Stored = Stored()) -> ParsedImpor
             continue
         seen[table.name] = path
         _parse_file(path, table, parsed)
-    _skip_erased(parsed, stored)
-    _check_references(parsed, stored)
-    return parsed
+        read = parsed.files.pop(table.name, None)
+        if read is not None:
+            read = _skip_erased(table, read, stored, parsed)
+            known.check(table, read, parsed)
+            yield table, read
 
 
 def _parse_file(path: Path, table: Input, parsed: ParsedImport) -> None:
@@ -233,7 +250,8 @@ class _FileReader:
         fields = [column.name for column in table.columns]
         self.key_of = itemgetter(*(fields.index(name) for name in table.key))
         self.check = _CHECKS.get(table.fact)
-        self.keys: dict[Any, int] = {}  # each key read so far, with its first line
+        self.keys: set[Any] = set()  # each key read so far
+        self.first_lines: dict[Any, int] | None = None  # each key's first line, once one repeats
         self.read_so_far = parsed.files.setdefault(table.name, ParsedFile(name))
         self.problems = parsed.problems
 
@@ -281,14 +299,20 @@ class _FileReader:
         self, keys: list[Any], lines: list[int], found: list[tuple[int, int, Problem]]
     ) -> set[int]:
         """The places of the lines whose key an earlier line holds, each a problem; found at the
-        speed of a dict when there are none."""
-        firsts = dict(zip(reversed(keys), reversed(lines), strict=True))  # each key's first line
-        if len(firsts) == len(keys) and self.keys.keys().isdisjoint(firsts):
-            self.keys.update(firsts)
+        speed of a set when there are none. Only the keys are kept, not their lines (for
+        `national`'s 2.8 million discussions, a dict of first lines came to 110 MB more): where
+        a key repeats, the first lines are looked up in the lines read so far."""
+        distinct = set(keys)
+        if self.first_lines is None and len(distinct) == len(keys) and self.keys.isdisjoint(distinct):
+            self.keys |= distinct
             return set()
+        if self.first_lines is None:
+            read = self.read_so_far
+            self.first_lines = dict(zip(map(self.key_of, read.facts), read.lines, strict=True))
+        self.keys |= distinct
         duplicates = set()
         for index, (key, line) in enumerate(zip(keys, lines, strict=True)):
-            first = self.keys.setdefault(key, line)
+            first = self.first_lines.setdefault(key, line)
             if first != line:
                 shown = "/".join(map(str, key if isinstance(key, tuple) else (key,)))
                 message = f"duplicate {shown} (first on line {first})"
@@ -391,67 +415,74 @@ _CHECKS: dict[type, Callable[[Any], list[tuple[str, str]]]] = {
 }
 
 
-def _skip_erased(parsed: ParsedImport, stored: Stored) -> None:
-    """Leave out the rows of leavers whose records were destroyed, so that a full re-export
-    does not bring them back; one warning per file says how many."""
-    if not stored.erased:
-        return
-    for table in INPUTS:
-        read = parsed.files.get(table.name)
-        if table.owner is None or read is None:
-            continue
-        owner = table.fact._fields.index(table.owner)  # type: ignore[attr-defined]
-        kept = [index for index, fact in enumerate(read.facts) if fact[owner] not in stored.erased]
-        if len(kept) < len(read.facts):
-            skipped = len(read.facts) - len(kept)
-            parsed.warnings.append(
-                Problem(
-                    read.file,
-                    1,
-                    table.owner,
-                    f"{skipped} row(s) skipped: they belong to leavers whose records were destroyed "
-                    "under the retention rule",
-                )
-            )
-            parsed.files[table.name] = ParsedFile(
-                read.file,
-                [read.facts[index] for index in kept],
-                array("L", map(read.lines.__getitem__, kept)),
-            )
+def _skip_erased(table: Input, read: ParsedFile, stored: Stored, parsed: ParsedImport) -> ParsedFile:
+    """The file's rows less those of leavers whose records were destroyed, so that a full
+    re-export does not bring them back; one warning says how many."""
+    if not stored.erased or table.owner is None:
+        return read
+    owner = table.fact._fields.index(table.owner)  # type: ignore[attr-defined]
+    kept = [index for index, fact in enumerate(read.facts) if fact[owner] not in stored.erased]
+    if len(kept) == len(read.facts):
+        return read
+    skipped = len(read.facts) - len(kept)
+    parsed.warnings.append(
+        Problem(
+            read.file,
+            1,
+            table.owner,
+            f"{skipped} row(s) skipped: they belong to leavers whose records were destroyed "
+            "under the retention rule",
+        )
+    )
+    return ParsedFile(
+        read.file, [read.facts[index] for index in kept], array("L", map(read.lines.__getitem__, kept))
+    )
 
 
-def _check_references(parsed: ParsedImport, stored: Stored) -> None:
-    """Every id referred to exists once the whole import is applied (or belonged to a leaver
-    whose records were destroyed); no line-management loop."""
-    line_managers = dict(stored.line_managers)
-    line_managers.update({s.staff_id: s.line_manager_id for s in parsed.facts("staff")})
-    known: dict[str, set[str | None]] = {"staff": {None, *line_managers, *stored.erased}}
-    for table in INPUTS:
-        if table.name != "staff" and len(table.key) == 1:
-            known[table.name] = {None, *stored.ids.get(table.name, ())} | {
-                getattr(fact, table.key[0]) for fact in parsed.facts(table.name)
-            }
-    for table in INPUTS:
-        read = parsed.files.get(table.name)
+class _Known:
+    """The ids an import's references may point to: those stored (or belonging to a leaver whose
+    records were destroyed), and those of the import's files read so far. Only ids are kept of
+    the files, not their facts; each check asks the file's own and the stored ids in turn rather
+    than their union, which would copy every stored id once more."""
+
+    def __init__(self, stored: Stored) -> None:
+        self.stored = stored
+        self.line_managers = dict(stored.line_managers)
+        self.imported: dict[str, set[str]] = {}
+
+    def check(self, table: Input, read: ParsedFile, parsed: ParsedImport) -> None:
+        """Every id `read` refers to exists once the import is applied; no line-management loop."""
+        if table.name == "staff":
+            self.line_managers.update({s.staff_id: s.line_manager_id for s in read.facts})
+        elif table.name in REFERRED_TO:
+            key = table.fact._fields.index(table.key[0])  # type: ignore[attr-defined]
+            self.imported[table.name] = {fact[key] for fact in read.facts}
         for index, column in enumerate(table.columns):
             target = column.value.refers_to
-            if target is None or read is None or {fact[index] for fact in read.facts} <= known[target]:
+            if target is None or not self._missing(target, {fact[index] for fact in read.facts}):
                 continue  # the common case, found at the speed of a set
             noun = "member of staff" if target == "staff" else target.removesuffix("s")
             for fact, line in zip(read.facts, read.lines, strict=True):
-                if fact[index] not in known[target]:
+                if self._missing(target, {fact[index]}):
                     parsed.problems.append(
                         Problem(read.file, line, column.name, f"no {noun} {fact[index]!r} exists")
                     )
-    staff = parsed.files.get("staff")
-    if staff is None:
-        return
-    for fact, line in zip(staff.facts, staff.lines, strict=True):
-        loop = _management_loop(fact.staff_id, line_managers)
-        if loop:
-            parsed.problems.append(
-                Problem(staff.file, line, "line_manager_id", "line-management loop: " + " -> ".join(loop))
-            )
+        if table.name == "staff":
+            for fact, line in zip(read.facts, read.lines, strict=True):
+                loop = _management_loop(fact.staff_id, self.line_managers)
+                if loop:
+                    parsed.problems.append(
+                        Problem(
+                            read.file, line, "line_manager_id", "line-management loop: " + " -> ".join(loop)
+                        )
+                    )
+
+    def _missing(self, target: str, ids: set[Any]) -> set[Any]:
+        ids.discard(None)
+        if target == "staff":
+            return ids.difference(self.line_managers, self.stored.erased)
+        missing = ids.difference(self.imported.get(target, ()))
+        return missing.difference(self.stored.ids.get(target, ())) if missing else missing
 
 
 def _management_loop(start: str, line_managers: Mapping[str, str | None]) -> list[str] | None:

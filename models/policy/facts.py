@@ -285,6 +285,8 @@ INPUTS: tuple[Input, ...] = (
     Input("appraisals", Appraisal, ("appraisal_id",), owner="staff_id"),
     Input("audits", Audit, ("audit_id",), owner="subject_id"),
 )
+# The inputs others refer to by their single key (a session's staff, a discussion's case).
+REFERRED_TO = frozenset(column.value.refers_to for table in INPUTS for column in table.columns) - {None}
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from typer.testing import CliRunner
 
@@ -9,7 +11,7 @@ from cli.main import app
 from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs
 from models.policy.evaluate import evaluate
 from models.policy.findings import Kind
-from models.policy.policy import load_policy
+from models.policy.policy import load_policy, preset_names
 from models.store import import_paths, load_snapshot
 
 
@@ -46,3 +48,15 @@ def test_the_benchmark_generator_imports_cleanly_and_raises_every_kind(engine, t
         for f in evaluate(snapshot, load_policy(policy), DEMO_AS_OF)
     }
     assert kinds == set(Kind)
+
+
+@pytest.mark.parametrize("day", [DEMO_AS_OF, date(2026, 8, 31), date(2026, 5, 26)])  # month end, bank holiday
+def test_a_council_loaded_for_a_day_decides_what_the_whole_council_would(engine, tmp_path, day):
+    """Loaded for a day, a council leaves out its closed cases and all but the discussion each
+    open case's next is due from: every preset must find the same as from every row."""
+    import_paths(engine, [write_csvs(generate(SCALES["large"].fraction(0.01)), tmp_path)[0].parent])
+    whole, for_the_day = load_snapshot(engine), load_snapshot(engine, day)
+    assert len(for_the_day.discussions) < len(whole.discussions) / 5
+    for preset in preset_names():
+        policy = load_policy(preset)
+        assert evaluate(for_the_day, policy, day) == evaluate(whole, policy, day), preset

@@ -123,3 +123,21 @@ def test_a_first_import_waits_for_another_writing_the_same_table_and_merges_with
         assert importing.result(timeout=30).counts["closures"] == 1
     assert counts(engine) == {"staff": 4, "sessions": 2, "cases": 2}
     assert len(load_snapshot(engine).closures) == 1
+
+
+def test_a_council_loaded_for_a_day_keeps_each_open_cases_latest_discussion_since_allocation(engine, tmp_path):
+    discussions = "case_id,discussed_on,session_id\n" + "".join(
+        f"{case},{day},\n"
+        for case, day in [
+            ("C-1001", "2026-05-29"),  # before its allocation on 1 June: another worker's
+            ("C-1001", "2026-09-30"),
+            ("C-1001", "2026-10-30"),  # the latest by the day
+            ("C-1001", "2026-11-30"),  # after the day
+            ("C-1002", "2026-09-01"),  # a closed case's
+        ]
+    )
+    import_paths(engine, [write_folder(tmp_path, {**GOOD, "discussions.csv": discussions})])
+    kept = load_snapshot(engine, date(2026, 11, 24)).discussions
+    assert [(d.case_id, d.discussed_on.isoformat()) for d in kept] == [("C-1001", "2026-10-30")]
+    assert len(load_snapshot(engine, date(2026, 5, 31)).discussions) == 0
+    assert len(load_snapshot(engine).discussions) == 5

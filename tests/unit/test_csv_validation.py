@@ -360,6 +360,8 @@ def test_problems_come_in_line_order_and_duplicates_are_found_across_chunks(tmp_
             "C-3,cin,,2026-02-05,2026-01-05",
             "C-4,cin,S1,2026-02-05,2026-01-05",
             "C-5,cin",
+            "C-6,cin,S1,2026-02-05,",
+            "C-6,cp,S1,2026-02-05,",
         ]
     )
     assert problems(tmp_path, {"staff.csv": GOOD["staff.csv"], "cases.csv": cases + "\n"}) == [
@@ -369,4 +371,5 @@ def test_problems_come_in_line_order_and_duplicates_are_found_across_chunks(tmp_
         "cases.csv:6: worker_id: a value is required",
         "cases.csv:7: closed_on: 2026-01-05 is before allocated_on 2026-02-05",
         "cases.csv:8: -: 2 fields where the header has 5",
+        "cases.csv:10: case_id: duplicate C-6 (first on line 9)",
     ]
