@@ -1,14 +1,16 @@
 """How long every English council's night takes when one service runs them all.
 
-    python -m benchmarks.service [--councils N] [--workers K] [--limit L] [--json]
+    python -m benchmarks.service [--councils N] [--workers K] [--limit L] [--prefect-database URL] [--json]
 
 Generates N councils (default 153, as many as England's local authorities with children's
 services) with a realistic spread of sizes, from a few dozen staff to one like the `large`
 council, about 35,000 staff in all at N = 153, each with its own SQLite database and one of the
 seed councils' policy presets. Then, as a council's IT team runs production: a real `prefect
 server start`, a process work pool, `prefect deploy` of one deployment per council, and K
-`prefect worker start --limit L` processes, each running L nights at a time (default 1). Every council's
-email goes to one loopback SMTP relay that the benchmark starts in a process of its own.
+`prefect worker start --limit L` processes, each running L nights at a time (default 1). The
+server keeps its state in its own SQLite, or with `--prefect-database` in an empty database of
+the operator's (PostgreSQL, as production at this size should). Every council's email goes to
+one loopback SMTP relay that the benchmark starts in a process of its own.
 
 The councils are deployed and run in three stages, N/4, then N/4 more, then the other N/2 (each
 stage with the same spread of sizes), so the growth shows whether the time per council stays
@@ -235,8 +237,16 @@ def _workers(server: PrefectServer, count: int, limit: int, environment: dict[st
         yield
 
 
-def run_service(all_councils: Sequence[Council], workers: int, folder: Path, limit: int = 1) -> list[Stage]:
-    """Prepare the councils in `folder`, then deploy and run their nights in three stages."""
+def run_service(
+    all_councils: Sequence[Council],
+    workers: int,
+    folder: Path,
+    limit: int = 1,
+    prefect_database: str | None = None,
+) -> list[Stage]:
+    """Prepare the councils in `folder`, then deploy and run their nights in three stages, the
+    server on its own SQLite or on `prefect_database`. Should a stage fail, the end of the
+    server's log is printed: the folder, and the log with it, is removed on the way out."""
     with multiprocessing.get_context("spawn").Pool() as pool:
         rows = dict(
             zip(all_councils, pool.starmap(_prepare, [(c, folder) for c in all_councils]), strict=True)
@@ -244,7 +254,8 @@ def run_service(all_councils: Sequence[Council], workers: int, folder: Path, lim
     done: list[Stage] = []
     with (
         smtp_relay_process() as relay,
-        prefect_server(folder / "prefect") as server,
+        prefect_server(folder / "prefect", prefect_database) as server,
+        _log_shown_on_failure(server.log),
         SyncPrefectClient(server.api_url) as client,
     ):
         if server.cli("work-pool", "create", "oversight", "--type", "process").returncode != 0:
@@ -260,6 +271,15 @@ def run_service(all_councils: Sequence[Council], workers: int, folder: Path, lim
         received = relay.received()
     _tally([night for stage in done for night in stage.nights], folder, received)
     return done
+
+
+@contextmanager
+def _log_shown_on_failure(log: Path) -> Iterator[None]:
+    try:
+        yield
+    except Exception:
+        sys.stderr.write(f"the end of the Prefect server's log:\n{log.read_text()[-5000:]}\n")
+        raise
 
 
 def summary(done: Sequence[Stage], workers: int, limit: int = 1) -> dict[str, Any]:
@@ -322,11 +342,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--councils", type=int, default=COUNCILS)
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--limit", type=int, default=1, help="nights each worker runs at once")
+    parser.add_argument(
+        "--prefect-database",
+        metavar="URL",
+        help="an empty database for the Prefect server, e.g. postgresql+asyncpg:///prefect?host=/var/run/postgresql "
+        "(default: the server's own SQLite)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="oversight-service-") as work:
-        stages = run_service(councils(args.councils), args.workers, Path(work), args.limit)
+        stages = run_service(
+            councils(args.councils), args.workers, Path(work), args.limit, args.prefect_database
+        )
         result = summary(stages, args.workers, args.limit)
+        result["prefect_database"] = (args.prefect_database or "sqlite").split(":")[0].split("+")[0]
     if args.json:
         json.dump(result, sys.stdout)
         sys.stdout.write("\n")

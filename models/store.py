@@ -7,8 +7,8 @@ number of people or cases.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -78,27 +78,28 @@ class _StoredIds(Mapping[str, frozenset[str]]):
     for: a full re-export's references all point into the export itself, and fetched up front
     `national`'s session and case ids came to 100 MB."""
 
+    names = tuple(sorted(REFERRED_TO - {"staff"}))  # staff come with their line managers
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.fetched: dict[str, frozenset[str]] = {}
 
     def __getitem__(self, name: str) -> frozenset[str]:
-        if name not in self:
+        if name not in self.names:
             raise KeyError(name)
         if name not in self.fetched:
-            table = next(table for table in INPUTS if table.name == name)
-            key = INPUT_TABLES[name].c[table.key[0]]
-            self.fetched[name] = frozenset(self.connection.scalars(select(key)))
+            key = next(table.key[0] for table in INPUTS if table.name == name)
+            self.fetched[name] = frozenset(self.connection.scalars(select(INPUT_TABLES[name].c[key])))
         return self.fetched[name]
 
-    def __contains__(self, name: object) -> bool:
-        return name in REFERRED_TO and name != "staff"
+    def __contains__(self, name: object) -> bool:  # without fetching
+        return name in self.names
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(REFERRED_TO - {"staff"}))
+        return iter(self.names)
 
     def __len__(self) -> int:
-        return len(REFERRED_TO - {"staff"})
+        return len(self.names)
 
 
 def _insert_many(connection: Connection, table: Input, facts: list[Any]) -> None:
@@ -255,21 +256,17 @@ def driver_rows(
     `national`), and a server-side one forgoes parallel plans (the discussions' took half as
     long again). The only parameter is a date, written in as a literal."""
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    if connection.dialect.name == "postgresql":
-        rows = cursor.stream(sql, size=FETCH)
-        batches = _in_batches(rows)
-    else:
-        rows = cursor.execute(sql)
-        batches = iter(partial(cursor.fetchmany, FETCH), [])
-    try:
+    with ExitStack() as stack:
+        driver = connection.connection.driver_connection
+        cursor = stack.enter_context(closing(driver.cursor()))  # type: ignore[union-attr]
+        if connection.dialect.name == "postgresql":  # closed, a stream left part-read frees the connection
+            batches = _in_batches(stack.enter_context(closing(cursor.stream(sql, size=FETCH))))
+        else:
+            cursor.execute(sql)
+            batches = iter(partial(cursor.fetchmany, FETCH), [])
         first = next(batches, None)  # PostgreSQL describes the columns with the first chunk
         description = cursor.description or [(None, None)] * len(query.selected_columns)
         yield (chain([first], batches) if first else iter(())), [column[1] for column in description]
-    finally:
-        if isinstance(rows, Generator):
-            rows.close()  # a stream left part-read would leave the connection busy
-        cursor.close()
 
 
 def _in_batches(rows: Iterator[Any]) -> Iterator[list[Any]]:
