@@ -50,7 +50,8 @@ def test_the_benchmark_generator_imports_cleanly_and_raises_every_kind(engine, t
     assert kinds == set(Kind)
 
 
-@pytest.mark.parametrize("day", [DEMO_AS_OF, date(2026, 8, 31), date(2026, 5, 26)])  # month end, bank holiday
+# a month end that is a bank holiday, and the day after one
+@pytest.mark.parametrize("day", [DEMO_AS_OF, date(2026, 8, 31), date(2026, 5, 26)])
 def test_a_council_loaded_for_a_day_decides_what_the_whole_council_would(engine, tmp_path, day):
     """Loaded for a day, a council leaves out its closed cases and all but the discussion each
     open case's next is due from: every preset must find the same as from every row."""

@@ -116,16 +116,20 @@ def test_a_first_import_waits_for_another_writing_the_same_table_and_merges_with
     closures = INPUT_TABLES["closures"]
     with engine.connect() as other:
         other.execute(closures.insert().values(date=date(2026, 12, 29), reason="Council closure"))
-        importing = ThreadPoolExecutor(1).submit(import_paths, engine, [folder])
-        while not other.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
-            time.sleep(0.05)  # the import is queued behind the other transaction's write
-        other.commit()
-        assert importing.result(timeout=30).counts["closures"] == 1
+        with ThreadPoolExecutor(1) as pool:
+            importing = pool.submit(import_paths, engine, [folder])
+            waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            while not importing.done() and not other.scalar(waiting):
+                time.sleep(0.05)  # until the import is queued behind the other transaction's write
+            other.commit()
+            assert importing.result(timeout=30).counts["closures"] == 1
     assert counts(engine) == {"staff": 4, "sessions": 2, "cases": 2}
     assert len(load_snapshot(engine).closures) == 1
 
 
-def test_a_council_loaded_for_a_day_keeps_each_open_cases_latest_discussion_since_allocation(engine, tmp_path):
+def test_a_council_loaded_for_a_day_keeps_each_open_cases_latest_discussion_since_allocation(
+    engine, tmp_path
+):
     discussions = "case_id,discussed_on,session_id\n" + "".join(
         f"{case},{day},\n"
         for case, day in [
