@@ -22,6 +22,7 @@ from models.policy.facts import (
     Appraisal,
     Audit,
     Case,
+    Cover,
     Input,
     Observation,
     SessionStatus,
@@ -199,14 +200,14 @@ def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
 
 def _read_header(name: str, table: Input, cells: list[str], parsed: ParsedImport) -> bool:
     header = [h.strip() for h in cells]
-    known = {c.name for c in table.columns}
+    known = {c.header for c in table.columns}
     duplicates = sorted({h for h in header if header.count(h) > 1})
     for column in duplicates:
         parsed.problems.append(Problem(name, 1, column, "column appears more than once"))
     for column in header:
         if column not in known:
             parsed.warnings.append(Problem(name, 1, column, "unknown column ignored"))
-    missing = [c.name for c in table.columns if not c.optional and c.name not in header]
+    missing = [c.header for c in table.columns if not c.optional and c.header not in header]
     for column in missing:
         parsed.problems.append(Problem(name, 1, column, "required column is missing"))
     return not missing and not duplicates
@@ -239,8 +240,8 @@ class _FileReader:
         self.width = len(names)
         self.cells = tuple(
             _Cell(
-                column.name,
-                names.index(column.name) if column.name in names else None,
+                column.header,
+                names.index(column.header) if column.header in names else None,
                 column.value.parse,
                 not column.optional,
                 column.default,
@@ -376,9 +377,21 @@ def _absence_checks(fact: Absence) -> list[tuple[str, str]]:
 
 
 def _case_checks(fact: Case) -> list[tuple[str, str]]:
+    found = []
+    if fact.worker_id is None and fact.team is None:
+        found.append(("team", "a case with no worker needs the team holding it"))
     if fact.closed_on and fact.closed_on < fact.allocated_on:
-        return [("closed_on", f"{fact.closed_on} is before allocated_on {fact.allocated_on}")]
-    return []
+        found.append(("closed_on", f"{fact.closed_on} is before allocated_on {fact.allocated_on}"))
+    return found
+
+
+def _cover_checks(fact: Cover) -> list[tuple[str, str]]:
+    found = []
+    if fact.cover_staff_id == fact.staff_id:
+        found.append(("cover_staff_id", f"{fact.staff_id} cannot cover for themself"))
+    if fact.to_ and fact.to_ < fact.from_:
+        found.append(("to", f"{fact.to_} is before from {fact.from_}"))
+    return found
 
 
 def _not_themself(column: str, person: str, says: str) -> Callable[[Any], list[tuple[str, str]]]:
@@ -412,6 +425,7 @@ _CHECKS: dict[type, Callable[[Any], list[tuple[str, str]]]] = {
     Observation: _not_themself("observer_id", "staff_id", "cannot observe themself"),
     Appraisal: _not_themself("appraiser_id", "staff_id", "cannot appraise themself"),
     Audit: _not_themself("subject_id", "auditor_id", "cannot audit their own supervision file"),
+    Cover: _cover_checks,
 }
 
 
@@ -465,7 +479,7 @@ class _Known:
             for fact, line in zip(read.facts, read.lines, strict=True):
                 if self._missing(target, {fact[index]}):
                     parsed.problems.append(
-                        Problem(read.file, line, column.name, f"no {noun} {fact[index]!r} exists")
+                        Problem(read.file, line, column.header, f"no {noun} {fact[index]!r} exists")
                     )
         if table.name == "staff":
             for fact, line in zip(read.facts, read.lines, strict=True):

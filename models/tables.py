@@ -67,7 +67,7 @@ class FindingRow(Base):
     policy: Mapped[str] = mapped_column(String(200))
     finding_key: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40))
-    staff_id: Mapped[str] = mapped_column(ID)
+    staff_id: Mapped[str | None] = mapped_column(ID)  # none for a case with no worker
     case_id: Mapped[str | None] = mapped_column(ID)
     session_id: Mapped[str | None] = mapped_column(ID)
     due: Mapped[date] = mapped_column(Date)

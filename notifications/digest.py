@@ -1,7 +1,10 @@
 """Grouping findings into one digest per recipient, sectioned by what they must do.
 
 Pure: findings and staff in, digests out. A digest names a case by its reference and a
-colleague by name and id; it never carries the content of a supervision.
+colleague by name and id; it never carries the content of a supervision, nor why anyone is
+away. Within each section, items come riskiest first (`Finding.risk_order`), overdue apart from
+coming up; each says in plain words what the council's policy asks, and, when it reached
+someone other than the person it first asks, why it reached them.
 """
 
 from __future__ import annotations
@@ -10,8 +13,34 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from models.policy.facts import StaffMember
+from models.policy.facts import Role, StaffMember
 from models.policy.findings import Action, As, Finding, Kind, Recipient, Stage
+
+# Who is never told of what is not yet due: they act on what is late (the people-and-posts issue).
+SENIOR_ROLES = frozenset({Role.HEAD_OF_SERVICE, Role.ASSISTANT_DIRECTOR, Role.DIRECTOR})
+
+# What the council's policy asks, in plain words, for each kind of finding: the rule's source
+# belongs in the report's methods and the evidence pack, not in someone's email. Never which
+# absence threshold applies: thresholds differ by kind of absence.
+POLICY_WORDS: dict[Kind, str] = {
+    Kind.SUPERVISION_UPCOMING: "1:1 supervision is held at the interval the policy sets for each role.",
+    Kind.SUPERVISION_OVERDUE: "1:1 supervision is held at the interval the policy sets for each role.",
+    Kind.REBOOK_OVERDUE: "A cancelled 1:1 is rebooked and held within a few working days.",
+    Kind.RECORD_NOT_WRITTEN: "The supervisor writes up each supervision within a few working days.",
+    Kind.RECORD_UNSIGNED: "The supervisee signs the record, or says what they would change, within a few working days.",
+    Kind.RECORD_DEEMED_AGREED: "A record left unsigned past its deadline is closed as deemed agreed.",
+    Kind.RECORD_NOT_COUNTERSIGNED: "The supervisor signs the personal record too, soon after the supervisee.",
+    Kind.SUPERVISOR_ABSENT: "When a supervisor is away for a while, their line manager makes sure supervision goes ahead.",
+    Kind.SUPERVISOR_MISSING: "Everyone in post has a supervisor in post.",
+    Kind.CASE_DISCUSSION_UPCOMING: "Every open case is discussed in supervision at the interval set for its category.",
+    Kind.CASE_DISCUSSION_OVERDUE: "Every open case is discussed in supervision at the interval set for its category.",
+    Kind.CASE_UNALLOCATED: "Every open case has a worker; until it does, its manager holds it.",
+    Kind.AGREEMENT_MISSING: "A supervision agreement is signed early in each supervisory relationship.",
+    Kind.AGREEMENT_REVIEW_DUE: "Supervision agreements are reviewed regularly.",
+    Kind.OBSERVATION_DUE: "Practice and supervision are observed at the interval the policy sets.",
+    Kind.APPRAISAL_DUE: "Everyone has a regular appraisal.",
+    Kind.SUPERVISION_AUDIT_DUE: "Supervision files are audited at the interval the policy sets.",
+}
 
 
 def action_for(finding: Finding, recipient: Recipient) -> Action:
@@ -20,6 +49,8 @@ def action_for(finding: Finding, recipient: Recipient) -> Action:
     or the person who must act is away, and a notice for a supervisee whose supervisor is away."""
     if finding.kind is Kind.SUPERVISOR_ABSENT:
         return Action.ABSENT if recipient.as_ is As.SUPERVISEE else Action.COVER
+    if finding.kind is Kind.CASE_UNALLOCATED:
+        return Action.ALLOCATE
     if recipient.as_ is As.LINE_MANAGER and finding.notify and recipient != finding.notify[0]:
         return Action.ESCALATED
     return finding.kind.action
@@ -28,11 +59,21 @@ def action_for(finding: Finding, recipient: Recipient) -> Action:
 @dataclass(frozen=True)
 class Item:
     """One line of a digest: a finding as one recipient sees it. `contact` is whom a supervisee
-    goes to while their supervisor is away (the supervisor's line manager)."""
+    goes to while their supervisor is away (the supervisor's line manager); `reason` why it
+    reached this recipient, when it is not theirs first ("escalated: 7 working days overdue")."""
 
     finding: Finding
     about: StaffMember | None
     contact: StaffMember | None = None
+    reason: str | None = None
+
+    @property
+    def policy(self) -> str:
+        return POLICY_WORDS[self.finding.kind]
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.finding.stage is Stage.UPCOMING
 
     @property
     def away_notice(self) -> str:
@@ -57,6 +98,14 @@ class Section:
     action: Action
     title: str
     items: tuple[Item, ...]
+
+    @property
+    def overdue(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if not item.is_upcoming)
+
+    @property
+    def upcoming(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.is_upcoming)
 
 
 @dataclass(frozen=True)
@@ -107,23 +156,42 @@ def every_notice(findings: list[Finding]) -> list[tuple[Finding, Recipient]]:
     return [(finding, recipient) for finding in findings for recipient in finding.notify]
 
 
+def may_be_told(finding: Finding, recipient: StaffMember, away: frozenset[str]) -> bool:
+    """Nobody is chased while away (their items wait for their return, or went to their cover),
+    and what is not yet due never reaches a head of service or above."""
+    if recipient.staff_id in away:
+        return False
+    return not (finding.stage is Stage.UPCOMING and recipient.role in SENIOR_ROLES)
+
+
 def build_digests(
-    notices: list[tuple[Finding, Recipient]], staff_by_id: dict[str, StaffMember], as_of: date
+    notices: list[tuple[Finding, Recipient]],
+    staff_by_id: dict[str, StaffMember],
+    as_of: date,
+    away: frozenset[str] = frozenset(),
 ) -> list[Digest]:
-    """One digest per person with anything to be told tonight, ordered by staff id."""
+    """One digest per person with anything to be told tonight (and who may be told it: see
+    `may_be_told`), ordered by staff id; each section's items riskiest first."""
     by_recipient: dict[str, dict[Action, list[Item]]] = defaultdict(lambda: defaultdict(list))
     for finding, recipient in notices:
+        member = staff_by_id.get(recipient.staff_id)
+        if member is None or not may_be_told(finding, member, away):
+            continue
         action = action_for(finding, recipient)
-        about = staff_by_id.get(finding.staff_id)
+        about = staff_by_id.get(finding.staff_id or "")
         contact = staff_by_id.get(about.line_manager_id or "") if about and action is Action.ABSENT else None
-        by_recipient[recipient.staff_id][action].append(Item(finding, about, contact))
+        by_recipient[recipient.staff_id][action].append(Item(finding, about, contact, recipient.reason))
     digests = []
     for staff_id in sorted(by_recipient):
         recipient = staff_by_id.get(staff_id)
         if recipient is None:
             continue
         sections = tuple(
-            Section(action, action.title, tuple(by_recipient[staff_id][action]))
+            Section(
+                action,
+                action.title,
+                tuple(sorted(by_recipient[staff_id][action], key=lambda item: item.finding.risk_order)),
+            )
             for action in Action
             if action in by_recipient[staff_id]
         )

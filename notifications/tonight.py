@@ -37,14 +37,16 @@ def decide(
     as_of: date,
     remind_every_working_days: int,
     settings: DeliverySettings,
+    away: frozenset[str] = frozenset(),
 ) -> Tonight:
     """One digest per recipient of what they are due to be told tonight and have not been told
     (first notices, reminders at the policy's cadence, new stages), on the channel configuration
-    gives them; nothing on a day that is not a working day."""
+    gives them; nothing on a day that is not a working day, and nothing to anyone `away`: what
+    is theirs is told when they are back, since it was never sent."""
     if not calendar.is_working_day(as_of):
         return Tonight(False, [])
     notices = due_notices(findings, told, as_of, calendar, remind_every_working_days)
-    return Tonight(True, compose(notices, staff_by_id, as_of, settings))
+    return Tonight(True, compose(notices, staff_by_id, as_of, settings, away))
 
 
 def compose(
@@ -52,11 +54,12 @@ def compose(
     staff_by_id: dict[str, StaffMember],
     as_of: date,
     settings: DeliverySettings,
+    away: frozenset[str] = frozenset(),
 ) -> list[Outgoing]:
     """One digest per recipient on their channel, and the night's escalations for the managers'
     Teams channel when one is configured."""
     messages = []
-    digests = build_digests(notices, staff_by_id, as_of)
+    digests = build_digests(notices, staff_by_id, as_of, away)
     for digest in digests:
         channel, teams = settings.channel_for(digest.recipient.teams)
         if channel == "teams":

@@ -16,6 +16,7 @@ from models.compliance.report import ComplianceReport, ScopeFigures
 from models.compliance.scopes import LINE_ROLES
 from models.compliance.shares import Share
 from models.messages import Outgoing
+from models.policy.away import away_on
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Role, StaffMember
 from notifications.render import environment
@@ -47,12 +48,14 @@ def is_first_working_day_of_week(day: date, calendar: WorkingCalendar) -> bool:
 
 
 def weekly_summaries(report: ComplianceReport, report_link: str) -> list[Summary]:
-    """A summary for each manager in post whose line or team the report has figures for."""
+    """A summary for each manager in post, and not away, whose line or team the report has
+    figures for."""
     lines = {f.scope.owner_id: f for f in report.scopes if f.scope.kind == "line"}
     teams = {f.scope.name: f for f in report.scopes if f.scope.kind == "team"}
     summaries = []
+    away = away_on(report.absences, report.as_of)  # nobody is chased while away
     for member in report.staff_by_id.values():
-        if member.role not in SUMMARY_ROLES or not member.is_active(report.as_of):
+        if member.role not in SUMMARY_ROLES or not member.is_active(report.as_of) or member.staff_id in away:
             continue
         figures = lines.get(member.staff_id) or (
             teams.get(member.team) if member.role is Role.TEAM_MANAGER else None
@@ -70,7 +73,10 @@ def weekly_summaries(report: ComplianceReport, report_link: str) -> list[Summary
                     for team in figures.scope.teams or (member.team,)
                 ),
                 sum(o.finding.staff_id in people for o in report.overdue),
-                sum(c.worker.staff_id in people for c in report.overdue_cases),
+                sum(
+                    c.worker.staff_id in people if c.worker else c.team in figures.scope.teams
+                    for c in report.overdue_cases
+                ),
                 report_link,
                 report.as_of,
             )

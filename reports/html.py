@@ -21,6 +21,7 @@ _ENVIRONMENT = Environment(
 )
 
 SECTIONS = (
+    ("first", "Cases with no worker, staff with no supervisor", ("unallocated", "unsupervised")),
     ("supervision", "1:1 supervision", ("service_trend", "supervision", "trend")),
     ("records", "Supervision records", ("records", "unsigned")),
     ("cases", "Case discussions", ("cases_by_category", "cases_by_team", "overdue_cases")),

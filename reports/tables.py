@@ -73,6 +73,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
     policy = report.policy
     service = report.service
     tables = [
+        *_first_asked(report),
         Table(
             "service_trend",
             f"{service.scope.name}: 1:1 supervision within timescale at each month end",
@@ -192,9 +193,9 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                 (
                     c.case.case_id,
                     c.case.category.label,
-                    c.worker.team,
-                    c.worker.name,
-                    report.name_of(c.worker.line_manager_id),
+                    c.team,
+                    c.worker.name if c.worker else "no worker",
+                    report.name_of(c.worker.line_manager_id) if c.worker else "",
                     c.due,
                     c.working_days_late,
                     c.rule,
@@ -384,8 +385,58 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
 
 
 def _rule_shown(finding: Finding) -> str:
-    """The rule a finding cites; for an absent supervisor, not which absence threshold was crossed,
-    since the thresholds differ by kind of absence and sickness is health data."""
-    if finding.kind is Kind.SUPERVISOR_ABSENT:
-        return "absence.thresholds: away longer than the policy allows before cover is arranged"
+    """The rule a finding cites (an absent supervisor's never says which threshold was crossed:
+    `models.policy.absence.ABSENCE_RULE`)."""
     return finding.rule
+
+
+def _first_asked(report: ComplianceReport) -> list[Table]:
+    """What an inspector asks first: open cases with no worker, and staff with no supervisor."""
+    return [
+        Table(
+            "unallocated",
+            "Open cases with no worker",
+            "Open cases whose worker has left, or that have none; days counted from the day after "
+            "the worker left (or from allocation). They stay in every case figure, under the team "
+            "holding them, and their managers are told each working day.",
+            (
+                Column("Case reference"),
+                Column("Team"),
+                Column("Category"),
+                Column("Without a worker since", Format.DATE),
+                Column("Days unallocated", Format.NUMBER),
+            ),
+            [
+                (c.case.case_id, c.team, c.case.category.label, c.unallocated_since, c.days_unallocated)
+                for c in report.unallocated
+            ],
+        ),
+        Table(
+            "unsupervised",
+            "Staff with no supervisor in post",
+            "Staff in post whose named supervisor has left with no one covering, or who have no "
+            "supervisor named. They stay in every figure under their own team; the manager named "
+            "here is told each working day.",
+            (
+                Column("Person"),
+                Column("Staff id"),
+                Column("Team"),
+                Column("Role"),
+                Column("Supervisor who left"),
+                Column("Since", Format.DATE),
+                Column("Manager told"),
+            ),
+            [
+                (
+                    u.member.name,
+                    u.member.staff_id,
+                    u.member.team,
+                    u.member.role.value.replace("_", " "),
+                    u.left.name if u.left else "none named",
+                    u.since,
+                    u.told.name if u.told else "",
+                )
+                for u in report.unsupervised
+            ],
+        ),
+    ]

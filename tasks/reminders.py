@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
 from models.messages import Outgoing, notice_history, store
+from models.policy.away import away_on
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Snapshot
 from models.policy.findings import Finding
@@ -37,7 +38,8 @@ def decide_reminders(
 ) -> Tonight:
     calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
     every = policy.escalation.remind_every_working_days
-    return decide(findings, snapshot.staff_by_id, calendar, told, as_of, every, delivery)
+    away = away_on(snapshot.absences, as_of)
+    return decide(findings, snapshot.staff_by_id, calendar, told, as_of, every, delivery, away)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)

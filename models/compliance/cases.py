@@ -1,11 +1,12 @@
-"""Case discussions: the share of open cases discussed within their category's interval."""
+"""Case discussions: the share of open cases discussed within their category's interval, and
+the open cases with no worker in post (counted all the same, and listed)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from models.policy.cases import next_discussion_due
+from models.policy.cases import holding_team, next_discussion_due, unallocated_since
 from models.policy.context import Context
 from models.policy.facts import Case, StaffMember
 
@@ -13,21 +14,36 @@ from models.policy.facts import Case, StaffMember
 @dataclass(frozen=True)
 class CaseStatus:
     case: Case
-    worker: StaffMember
+    worker: StaffMember | None  # None while the case has no worker in post
+    team: str  # the team holding it
     due: date
     within: bool
     working_days_late: int
     rule: str
+    unallocated_since: date | None = None
+    days_unallocated: int = 0  # calendar days, the first day without a worker included
 
 
 def cases_on(ctx: Context) -> list[CaseStatus]:
-    """Every case open on the day with a worker in post: those the case-discussion rule reads."""
+    """Every case open on the day, allocated or not: those the case-discussion rule reads."""
     statuses = []
     for case in ctx.snapshot.cases:
-        worker = ctx.active(case.worker_id)
-        if worker is None or not case.is_open(ctx.as_of):
+        if not case.is_open(ctx.as_of):
             continue
         due = next_discussion_due(ctx, case)
         late = ctx.calendar.working_days_between(due.on, ctx.as_of)
-        statuses.append(CaseStatus(case, worker, due.on, ctx.as_of <= due.on, late, due.rule))
+        since = unallocated_since(ctx, case)
+        statuses.append(
+            CaseStatus(
+                case,
+                ctx.active(case.worker_id),
+                holding_team(ctx, case),
+                due.on,
+                ctx.as_of <= due.on,
+                late,
+                due.rule,
+                since,
+                (ctx.as_of - since).days + 1 if since else 0,
+            )
+        )
     return statuses

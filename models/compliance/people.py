@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.compliance.supervision import SupervisionStatus
-from models.policy.absence import continuous_absence_start
+from models.policy.away import away_since
 from models.policy.context import Context
-from models.policy.facts import AbsenceKind, Role, StaffMember
+from models.policy.facts import Role, StaffMember
 from models.policy.intervals import Interval
 from models.policy.policy import Staged
 
@@ -24,7 +24,7 @@ class AbsentSupervisor:
     since: date
     expected_back: date | None
     days: int
-    cover: StaffMember | None  # the line manager, who arranges cover (every seed policy)
+    cover: StaffMember | None  # who covers as recorded, else the line manager, who arranges it
     supervisees: tuple[SupervisionStatus, ...]
 
 
@@ -38,9 +38,11 @@ class EarlyCareer:
 
 
 def supervisees_by_supervisor(statuses: dict[str, SupervisionStatus]) -> dict[str, list[SupervisionStatus]]:
+    """Supervisees by their supervisor in post (those with none are not anyone's load)."""
     grouped: dict[str, list[SupervisionStatus]] = defaultdict(list)
     for status in statuses.values():
-        grouped[status.supervisor_id].append(status)
+        if status.supervisor_id is not None:
+            grouped[status.supervisor_id].append(status)
     return dict(grouped)
 
 
@@ -49,7 +51,7 @@ def absent_supervisors(ctx: Context, statuses: dict[str, SupervisionStatus]) -> 
     absent = []
     for supervisor_id, supervised in supervisees_by_supervisor(statuses).items():
         absences = ctx.snapshot.absences_by_staff.get(supervisor_id, [])
-        since = continuous_absence_start(absences, list(AbsenceKind), ctx.as_of)
+        since = away_since(absences, ctx.as_of)
         if since is None:
             continue
         current = [a for a in absences if a.covers(ctx.as_of)]
@@ -61,7 +63,7 @@ def absent_supervisors(ctx: Context, statuses: dict[str, SupervisionStatus]) -> 
                 since,
                 max(ends) if ends and None not in ends else None,
                 (ctx.as_of - since).days + 1,
-                ctx.active(supervisor.line_manager_id),
+                ctx.recorded_cover(supervisor_id) or ctx.manager_of(supervisor),
                 tuple(sorted(supervised, key=lambda s: s.due)),
             )
         )
@@ -98,3 +100,24 @@ def _stage(ctx: Context, since: date, staged: Staged, after: Interval) -> tuple[
         if ctx.as_of < until:
             return phase.every, f"week {week}: {phase.every} until {until}"
     return after, f"week {week}: past the stepped-up phases, {after}"
+
+
+@dataclass(frozen=True)
+class Unsupervised:
+    """Someone in post with no supervisor in post: who was named, and since when."""
+
+    member: StaffMember
+    left: StaffMember | None
+    since: date
+    told: StaffMember | None
+
+
+def unsupervised(ctx: Context) -> list[Unsupervised]:
+    """Staff in post whose supervisor has left (with no one covering) or was never named."""
+    found = []
+    for member in ctx.snapshot.staff:
+        supervising = ctx.supervising(member) if member.is_active(ctx.as_of) else None
+        if supervising is not None and supervising.missing is not None:
+            missing = supervising.missing
+            found.append(Unsupervised(member, missing.leaver, missing.due, supervising.acting))
+    return sorted(found, key=lambda u: (u.since, u.member.team, u.member.staff_id))

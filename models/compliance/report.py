@@ -19,9 +19,11 @@ from models.compliance.duties import DutyShare, duty_shares
 from models.compliance.people import (
     AbsentSupervisor,
     EarlyCareer,
+    Unsupervised,
     absent_supervisors,
     early_career,
     supervisees_by_supervisor,
+    unsupervised,
 )
 from models.compliance.records import (
     RecordOutcome,
@@ -83,6 +85,8 @@ class ComplianceReport:
     cases_by_category: dict[str, Share]
     cases_by_team: dict[str, Share]
     overdue_cases: list[CaseStatus]
+    unallocated: list[CaseStatus]  # open cases with no worker in post, longest without first
+    unsupervised: list[Unsupervised]  # staff in post with no supervisor in post
     waiting: list[WaitingRecord]
     loads: list[SupervisorLoad]
     absent: list[AbsentSupervisor]
@@ -114,8 +118,8 @@ class ComplianceReport:
         supervision = policy.supervision
         return {
             "supervision": (
-                "Staff in post with a supervisor on the day, whose next 1:1 supervision is not past "
-                "due. Due is one interval after the last held 1:1 (group sessions never count), or "
+                "Staff in post on the day, whose next 1:1 supervision is not past due; those whose "
+                "supervisor has left are counted under their own team all the same. Due is one interval after the last held 1:1 (group sessions never count), or "
                 "after the start date; the interval is the role's (supervision.default: "
                 f"{supervision.default.source}), stepped up for ASYEs (supervision.asye: "
                 f"{supervision.asye.source}) and probation, or a stricter agreement's. Month ends "
@@ -138,15 +142,18 @@ class ComplianceReport:
                 "working days since shared (bank holidays and the council's closures excluded)."
             ),
             "cases": (
-                "Cases open on the day whose worker is in post; within interval when the next "
+                "Cases open on the day, with a worker in post or not (an unallocated case is counted "
+                "under the team holding it); within interval when the next "
                 "discussion in supervision is not past due (the category's interval after the last "
                 "discussion since allocation; cases.categories, cases.default: "
                 f"{policy.cases.default.source})."
             ),
             "people": (
                 "Supervisees per supervisor on the day (the line manager, or the supervisor of the "
-                "latest agreement). Away: any absence on the day, shown by dates only; the "
-                "supervisor's line manager arranges cover."
+                "latest agreement). Away: any absence on the day, shown by dates only; cover is who "
+                "the council recorded, else the supervisor's line manager, who arranges it. No "
+                "supervisor in post: the named supervisor has left (with no one covering) or none "
+                "is named; their manager is told."
             ),
             "duties": (
                 "Each recurring duty the policy in force sets, for the staff in post it applies to: "
@@ -160,7 +167,10 @@ class ComplianceReport:
             ),
             "overdue": (
                 "Every finding of the night past its due date except case discussions (listed by "
-                "case): working days late exclude weekends, bank holidays and closures; the stage "
+                "case), riskiest first: students, ASYEs and staff on probation, then 1:1 "
+                "supervision, then child protection and care proceedings cases, then other cases, "
+                "then records and duties; most overdue first within each. Working days late "
+                "exclude weekends, bank holidays and closures; the stage "
                 f"turns to escalate after {policy.escalation.after_working_days} working days "
                 f"(escalation: {policy.escalation.source})."
             ),
@@ -200,7 +210,7 @@ def build_report(
     ]
     # a team with no one supervised (a directorate of one) has no figure to show
     figures = [f for f in figures if f.today.of or any(share.of for share in f.trend)] or figures[:1]
-    cases = [c for c in cases_on(ctx) if c.worker.staff_id in people]
+    cases = [c for c in cases_on(ctx) if team is None or c.team == team]
     in_scope = {staff_id: s for staff_id, s in today.items() if staff_id in people}
     year_ago = as_of - relativedelta(months=12)
     return ComplianceReport(
@@ -211,10 +221,15 @@ def build_report(
         months=months,
         scopes=figures,
         cases_by_category=_shares(cases, lambda c: c.case.category.value),
-        cases_by_team=_shares(cases, lambda c: c.worker.team),
+        cases_by_team=_shares(cases, lambda c: c.team),
         overdue_cases=sorted(
             (c for c in cases if not c.within), key=lambda c: (-c.working_days_late, c.case.case_id)
         ),
+        unallocated=sorted(
+            (c for c in cases if c.unallocated_since is not None),
+            key=lambda c: (-c.days_unallocated, c.case.case_id),
+        ),
+        unsupervised=[u for u in unsupervised(ctx) if u.member.staff_id in people],
         waiting=waiting_for_signature(ctx, held_one_to_ones(ctx, _in_post(ctx, people))),
         loads=_loads(ctx, in_scope),
         absent=absent_supervisors(ctx, in_scope),
@@ -284,11 +299,11 @@ def _overdue(ctx: Context, findings: list[Finding], people: frozenset[str]) -> l
         f
         for f in findings
         if f.stage is not Stage.UPCOMING
-        and f.kind is not Kind.CASE_DISCUSSION_OVERDUE
+        and f.kind not in (Kind.CASE_DISCUSSION_OVERDUE, Kind.CASE_UNALLOCATED)
         and f.staff_id in people
     ]
     rows = []
-    for finding in sorted(listed, key=lambda f: (-f.working_days_overdue, f.sort_key)):
+    for finding in sorted(listed, key=lambda f: f.risk_order):
         member = ctx.snapshot.staff_by_id.get(finding.staff_id)
         rows.append(Overdue(finding, member, ctx.supervisor_of(member) if member else None))
     return rows

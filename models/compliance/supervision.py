@@ -22,21 +22,23 @@ class SupervisionStatus:
     day is past it."""
 
     staff_id: str
-    supervisor_id: str
+    supervisor_id: str | None  # None while no supervisor is in post: they are counted all the same
     due: date
     within: bool
 
 
 def supervision_on(ctx: Context, day: date) -> dict[str, SupervisionStatus]:
-    """Everyone in post with a supervisor on `day`, by staff id."""
+    """Everyone in post on `day` whom anyone supervises, by staff id: with a supervisor in post or
+    not (a figure must never improve because a manager left)."""
     on_day = replace(ctx, as_of=day)
     statuses = {}
     for member in ctx.snapshot.staff:
         supervised = supervision_due(on_day, member)
         if supervised is not None:
-            supervisor, due = supervised
+            supervising, due = supervised
+            supervisor = on_day.supervisor_of(member)
             statuses[member.staff_id] = SupervisionStatus(
-                member.staff_id, supervisor.staff_id, due.on, day <= due.on
+                member.staff_id, supervisor.staff_id if supervisor else None, due.on, day <= due.on
             )
     return statuses
 

@@ -20,7 +20,7 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
             continue
         supervisor = ctx.supervisor_of(member)
         if supervisor is None:
-            continue
+            continue  # no supervisor in post: `supervisor_missing` says so; cover signs nothing
         agreement = current_agreement(ctx, member, supervisor.staff_id)
         signed_on = agreement.signed_on if agreement else None
         if signed_on is None or signed_on > ctx.as_of:
@@ -33,7 +33,7 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
                 staff_id=member.staff_id,
                 due=due,
                 timing=timing,
-                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing),
                 detail=f"no signed supervision agreement with supervisor {supervisor.staff_id}",
                 rule=f"agreements.signed: {rules.signed.source}",
             )
@@ -49,7 +49,7 @@ def agreement_findings(ctx: Context) -> Iterator[Finding]:
             staff_id=member.staff_id,
             due=due,
             timing=timing,
-            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing),
             detail=f"supervision agreement signed {signed_on} is due for review by {due}",
             rule=f"agreements.review: {rules.review.source}",
         )

@@ -34,6 +34,7 @@ class DutyStatus:
     duty: Duty
     setting: str
     aspect: str | None = None
+    reason: str | None = None  # why it reached `responsible` when it is not theirs (a cover)
 
     def within(self, as_of: date) -> bool:
         return as_of <= self.due
@@ -55,7 +56,7 @@ def duty_findings(ctx: Context) -> Iterator[Finding]:
             staff_id=status.member.staff_id,
             due=status.due,
             timing=timing,
-            notify=ctx.notify_responsible(status.responsible, status.as_, timing.stage),
+            notify=ctx.notify_responsible(status.responsible, status.as_, timing, reason=status.reason),
             detail=_detail(status),
             rule=f"{status.setting}: {status.duty.source}",
             aspect=status.aspect,
@@ -64,8 +65,8 @@ def duty_findings(ctx: Context) -> Iterator[Finding]:
 
 def countersign_due(ctx: Context, session: SupervisionSession) -> date | None:
     """When the supervisor must have signed the record of a held 1:1 (`Context.held_one_to_ones`), a
-    personal one the supervisee signed by as-of; None where the policy does not ask it, or the
-    record is not theirs to countersign yet."""
+    personal one the supervisee signed by as-of; None where the policy does not ask it, the
+    record is not theirs to countersign yet, or it was signed before the duty began (`from`)."""
     rules = ctx.policy.countersigning
     signed = session.supervisee_signed_on
     if (
@@ -74,6 +75,7 @@ def countersign_due(ctx: Context, session: SupervisionSession) -> date | None:
         or session.record_disputed
         or signed is None
         or signed > ctx.as_of
+        or (rules.from_ is not None and signed < rules.from_)
     ):
         return None
     return ctx.calendar.add_working_days(signed, rules.within_working_days)
@@ -100,15 +102,15 @@ def countersign_findings(ctx: Context) -> Iterator[Finding]:
                 continue
             timing = ctx.timing(due)
             assert timing is not None  # as-of is past `due`
-            # A supervisor who has left is replaced by the supervisee's present one.
-            supervisor = ctx.active(session.supervisor_id) or ctx.supervisor_of(member)
+            # A supervisor who has left is replaced by whoever acts as supervisor now.
+            supervisor = ctx.session_supervising(session, member)
             yield ctx.finding(
                 kind=Kind.RECORD_NOT_COUNTERSIGNED,
                 staff_id=member.staff_id,
                 session_id=session.session_id,
                 due=due,
                 timing=timing,
-                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+                notify=ctx.tell(supervisor, timing),
                 detail=f"record of the personal session held {session.held_on}, signed by the "
                 f"supervisee {session.supervisee_signed_on}, is not signed by the supervisor",
                 rule=f"countersigning.within_working_days: {rules.source}",
@@ -121,24 +123,26 @@ def _observations(ctx: Context) -> Iterator[DutyStatus]:
         return
     supervisors = _supervisors(ctx)
     for member in _in_post(ctx):
-        if rules.practice and (supervisor := ctx.supervisor_of(member)):
+        supervising = ctx.supervising(member)
+        if rules.practice and supervising and supervising.acting:
             last = _observed(ctx, member, ObservationKind.PRACTICE)
             yield _status(
                 Kind.OBSERVATION_DUE,
                 member,
-                supervisor,
-                As.SUPERVISOR,
+                supervising.acting,
+                supervising.as_,
                 rules.practice,
                 last,
                 setting="observations.practice",
                 aspect="practice",
+                reason=supervising.reason,
             )
         duty = rules.supervision
         if (
             duty
             and member.staff_id in supervisors
             and (duty.roles is None or member.role in duty.roles)
-            and (observer := ctx.active(member.line_manager_id))
+            and (observer := ctx.manager_of(member))
         ):
             last = _observed(ctx, member, ObservationKind.SUPERVISION)
             yield _status(
@@ -158,7 +162,7 @@ def _appraisals(ctx: Context) -> Iterator[DutyStatus]:
     if duty is None:
         return
     for member in _in_post(ctx):
-        appraiser = ctx.active(member.line_manager_id)
+        appraiser = ctx.manager_of(member)
         if appraiser:
             held = (a.held_on for a in ctx.snapshot.appraisals_by_staff.get(member.staff_id, []))
             last = _last(held, ctx.as_of)
@@ -191,9 +195,13 @@ def _status(
     last: date | None,
     setting: str,
     aspect: str | None = None,
+    reason: str | None = None,
 ) -> DutyStatus:
-    due = duty.every.after(last or member.start_date)
-    return DutyStatus(kind, member, responsible, as_, due, last, duty, setting, aspect)
+    """Due one interval after the latest of the duty's start (`from`), the member's start and
+    the last time it was done: a duty begun this month is not owed for years past."""
+    anchor = max(day for day in (duty.from_, member.start_date, last) if day is not None)
+    due = duty.every.after(anchor)
+    return DutyStatus(kind, member, responsible, as_, due, last, duty, setting, aspect, reason)
 
 
 def _detail(status: DutyStatus) -> str:

@@ -185,11 +185,15 @@ class Absence(NamedTuple):
 
 
 class Case(NamedTuple):
+    """A child's case by its reference. `worker_id` is blank while the case waits for a worker;
+    `team` then says which team holds it (contract, "When people and posts change")."""
+
     case_id: Annotated[str, ID]
     category: Annotated[CaseCategory, CATEGORY]
-    worker_id: Annotated[str, STAFF_ID]
     allocated_on: Annotated[date, DATE]
+    worker_id: Annotated[str | None, STAFF_ID] = None
     closed_on: Annotated[date | None, DATE] = None
+    team: Annotated[str | None, text(200)] = None
 
     def is_open(self, as_of: date) -> bool:
         return self.allocated_on <= as_of and (self.closed_on is None or self.closed_on > as_of)
@@ -235,14 +239,35 @@ class Audit(NamedTuple):
     audited_on: Annotated[date, DATE]
 
 
+class Cover(NamedTuple):
+    """`cover_staff_id` acts for `staff_id` from `from` to `to` (open while blank), as a case
+    management system's "act for" setting records it. Both are SQL keywords, so the fields (and
+    stored columns) end in an underscore; the file's header does not."""
+
+    cover_id: Annotated[str, ID]
+    staff_id: Annotated[str, STAFF_ID]
+    cover_staff_id: Annotated[str, STAFF_ID]
+    from_: Annotated[date, DATE]
+    to_: Annotated[date | None, DATE] = None
+
+    def in_force(self, day: date) -> bool:
+        return self.from_ <= day and (self.to_ is None or day <= self.to_)
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column of an input, read off its fact's field: optional when the field has a default."""
+    """One column of an input, read off its fact's field: optional when the field has a default.
+    `name` is the field's (and the stored column's); `header` is the file's, the same but for a
+    Python keyword, which a field spells with a trailing underscore (`from_` for `from`)."""
 
     name: str
     value: Value
     optional: bool
     default: Any
+
+    @property
+    def header(self) -> str:
+        return self.name.removesuffix("_")
 
 
 @dataclass(frozen=True)
@@ -284,6 +309,7 @@ INPUTS: tuple[Input, ...] = (
     Input("observations", Observation, ("observation_id",), owner="staff_id"),
     Input("appraisals", Appraisal, ("appraisal_id",), owner="staff_id"),
     Input("audits", Audit, ("audit_id",), owner="subject_id"),
+    Input("cover", Cover, ("cover_id",), owner="staff_id"),
 )
 # The inputs others refer to by their single key (a session's staff, a discussion's case).
 REFERRED_TO = frozenset(column.value.refers_to for table in INPUTS for column in table.columns) - {None}
@@ -303,6 +329,7 @@ class Snapshot:
     observations: list[Observation] = field(default_factory=list)
     appraisals: list[Appraisal] = field(default_factory=list)
     audits: list[Audit] = field(default_factory=list)
+    cover: list[Cover] = field(default_factory=list)
     staff_by_id: dict[str, StaffMember] = field(init=False, repr=False)
     sessions_by_supervisee: dict[str, list[SupervisionSession]] = field(init=False, repr=False)
     absences_by_staff: dict[str, list[Absence]] = field(init=False, repr=False)
@@ -312,6 +339,7 @@ class Snapshot:
     observations_by_staff: dict[str, list[Observation]] = field(init=False, repr=False)
     appraisals_by_staff: dict[str, list[Appraisal]] = field(init=False, repr=False)
     audits_by_auditor: dict[str, list[Audit]] = field(init=False, repr=False)
+    cover_by_staff: dict[str, list[Cover]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.staff_by_id = {member.staff_id: member for member in self.staff}
@@ -326,6 +354,7 @@ class Snapshot:
         self.observations_by_staff = _group(self.observations, lambda o: o.staff_id)
         self.appraisals_by_staff = _group(self.appraisals, lambda a: a.staff_id)
         self.audits_by_auditor = _group(self.audits, lambda a: a.auditor_id)
+        self.cover_by_staff = _group(self.cover, lambda c: c.staff_id)
 
 
 def _group(items: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:

@@ -16,6 +16,8 @@ class Action(StrEnum):
     """The sections of a digest, in the order a digest lists them: what its reader must do."""
 
     COVER = "cover", "Arrange cover for an absent supervisor"
+    UNSUPERVISED = "unsupervised", "Find a supervisor: no supervisor in post"
+    ALLOCATE = "allocate", "Allocate cases with no worker"
     ESCALATED = "escalated", "Escalated to you: follow these up"
     BOOK = "book", "Book and hold supervision"
     WRITE = "write", "Write up supervision records"
@@ -76,6 +78,13 @@ class Kind(StrEnum):
         Figure.DUTIES,
     )
     SUPERVISOR_ABSENT = "supervisor_absent", "supervisor away: cover needed", Action.COVER, Figure.PEOPLE
+    SUPERVISOR_MISSING = (
+        "supervisor_missing",
+        "no supervisor in post",
+        Action.UNSUPERVISED,
+        Figure.PEOPLE,
+    )
+    CASE_UNALLOCATED = "case_unallocated", "case with no worker", Action.ALLOCATE, Figure.CASES
     CASE_DISCUSSION_UPCOMING = (
         "case_discussion_upcoming",
         "case discussion coming up",
@@ -125,18 +134,24 @@ class As(StrEnum):
     SUPERVISOR = "supervisor"
     LINE_MANAGER = "line_manager"
     WORKER = "worker"
+    COVER = "cover"
 
 
 @dataclass(frozen=True)
 class Recipient:
+    """Someone told of a finding, in a capacity; `reason` says in plain words why it reached
+    them when they are not the one it first asks ("escalated: 7 working days overdue", "Sam
+    Bashir is away"). It stays out of the contract's JSON and of equality."""
+
     staff_id: str
     as_: As
+    reason: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Finding:
     kind: Kind
-    staff_id: str
+    staff_id: str | None  # None only for a case that never had a worker
     due: date
     stage: Stage
     detail: str
@@ -147,12 +162,20 @@ class Finding:
     notify: tuple[Recipient, ...] = field(default=())
     aspect: str | None = None  # which of two duties of one kind (observation of practice or of
     # supervision): part of the key, so the two are told and kept apart; not in the contract's JSON
+    tier: int = field(default=0, compare=False)  # its risk tier (`models.policy.priority`): the
+    # order managers act in; not in the contract's JSON
+
+    @property
+    def risk_order(self) -> tuple[int, bool, int, date, tuple[str, ...]]:
+        """Riskiest first: by tier, overdue before coming up, most overdue first, then soonest due."""
+        upcoming = self.stage is Stage.UPCOMING
+        return (self.tier, upcoming, -self.working_days_overdue, self.due, self.order)
 
     @property
     def sort_key(self) -> tuple[str, str, str, str]:
         """The contract's order: `(kind, staff_id, case_id, session_id)`. The kind is a `StrEnum`
         member, so it sorts and joins as its text (`.value` would cost a property call each)."""
-        return (self.kind, self.staff_id, self.case_id or "", self.session_id or "")
+        return (self.kind, self.staff_id or "", self.case_id or "", self.session_id or "")
 
     @property
     def order(self) -> tuple[str, ...]:

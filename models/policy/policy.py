@@ -39,7 +39,10 @@ SpanField = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(Inte
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+_FROM = "The day the duty began: nothing is owed under it before then (contract, 'Duties from when they began')."
 
 
 class Frequency(_Strict):
@@ -181,10 +184,19 @@ class Compliance(_Strict):
 
 class Duty(_Strict):
     """Something done at a regular interval: next due `every` after the last time it was done,
-    or after the member of staff's start date when it never was."""
+    or after the member of staff's start date when it never was. `from`: the day the duty began,
+    nothing being owed under it before then."""
 
     every: SpanField
     source: str
+    from_: date | None = Field(default=None, alias="from", description=_FROM)
+
+
+class Countersigning(WorkingDays):
+    """The supervisor signs the personal record too, within the working days of the supervisee's
+    signature; records the supervisee signed before `from` are not chased."""
+
+    from_: date | None = Field(default=None, alias="from", description=_FROM)
 
 
 class SupervisionObservation(Duty):
@@ -236,7 +248,7 @@ class Policy(_Strict):
     observations: Observations | None = None
     appraisals: Duty | None = None
     audits: Audits | None = None
-    countersigning: WorkingDays | None = None  # the supervisor signs the personal record too
+    countersigning: Countersigning | None = None  # the supervisor signs the personal record too
     retention: Retention | None = None
 
 

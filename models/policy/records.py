@@ -33,8 +33,9 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
     """The finding for a record that is not settled: not written, or written and not signed."""
     rules = ctx.policy.records
     supervisee = ctx.active(session.supervisee_id)
-    # A supervisor who has left is replaced by the supervisee's present one.
-    supervisor = ctx.active(session.supervisor_id) or (supervisee and ctx.supervisor_of(supervisee))
+    assert supervisee is not None  # records are read for staff in post
+    # A supervisor who has left is replaced by whoever acts as the supervisee's supervisor now.
+    supervisor = ctx.session_supervising(session, supervisee)
     written = session.record_written_on or session.record_circulated_on
     if written is None:
         assert session.held_on is not None
@@ -47,7 +48,7 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
                 session_id=session.session_id,
                 due=deadline,
                 timing=timing,
-                notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+                notify=ctx.tell(supervisor, timing),
                 detail=f"record of the {session.kind} session held {session.held_on} is not written",
                 rule=f"records.written: {rules.written.source}",
             )
@@ -66,7 +67,7 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
             session_id=session.session_id,
             due=deadline,
             timing=timing,
-            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+            notify=ctx.tell(supervisor, timing),
             detail=f"record circulated {received} was not signed within "
             f"{rules.signed.within_working_days} working days: close it as deemed agreed",
             rule=f"records.signed.deemed_agreed: {rules.signed.source}",
@@ -78,7 +79,7 @@ def _record_finding(ctx: Context, session: SupervisionSession) -> Iterator[Findi
         session_id=session.session_id,
         due=deadline,
         timing=timing,
-        notify=ctx.notify_responsible(supervisee, As.SUPERVISEE, timing.stage),
+        notify=ctx.notify_responsible(supervisee, As.SUPERVISEE, timing),
         detail=f"record circulated {received} is not signed",
         rule=rule,
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from models.policy.context import Context
+from models.policy.context import Context, Supervising
 from models.policy.facts import (
     AbsenceKind,
     Agreement,
@@ -21,7 +21,7 @@ from models.policy.facts import (
     StaffMember,
     SupervisionSession,
 )
-from models.policy.findings import As, Finding, Kind, Stage
+from models.policy.findings import Finding, Kind, Stage
 from models.policy.intervals import Interval, end_of_next_calendar_month
 from models.policy.policy import Supervision
 
@@ -104,18 +104,20 @@ def current_agreement(ctx: Context, member: StaffMember, supervisor_id: str) -> 
     return max(agreements, key=lambda a: a.signed_on or date.min, default=None)
 
 
-def supervision_due(ctx: Context, member: StaffMember) -> tuple[StaffMember, Due] | None:
-    """The supervisor and the next 1:1 due of a member of staff in post on as-of; None for those
-    not in post or with no supervisor. The compliance report reads the same answer the findings
-    do, on the day and at each month end."""
+def supervision_due(ctx: Context, member: StaffMember) -> tuple[Supervising, Due] | None:
+    """Who acts as supervisor and the next 1:1 due of a member of staff in post on as-of; None
+    for those not in post or whom no one supervises (the Director). A supervisee whose supervisor
+    has left stays due: the manager told of it acts meanwhile. The compliance report reads the
+    same answer the findings do, on the day and at each month end."""
     if not member.is_active(ctx.as_of):
         return None
-    supervisor = ctx.supervisor_of(member)
-    if supervisor is None:
+    supervising = ctx.supervising(member)
+    if supervising is None:
         return None
     held = ctx.held_one_to_ones(member.staff_id)
-    agreement = current_agreement(ctx, member, supervisor.staff_id)
-    return supervisor, next_supervision_due(member, held, agreement, ctx.policy.supervision)
+    named = supervising.named.staff_id if supervising.named else ""
+    agreement = current_agreement(ctx, member, named)
+    return supervising, next_supervision_due(member, held, agreement, ctx.policy.supervision)
 
 
 def supervision_findings(ctx: Context) -> Iterator[Finding]:
@@ -124,7 +126,7 @@ def supervision_findings(ctx: Context) -> Iterator[Finding]:
         supervised = supervision_due(ctx, member)
         if supervised is None:
             continue
-        supervisor, due = supervised
+        supervising, due = supervised
         timing = ctx.timing(due.on)
         if timing is None:
             continue
@@ -146,7 +148,7 @@ def supervision_findings(ctx: Context) -> Iterator[Finding]:
             staff_id=member.staff_id,
             due=due.on,
             timing=timing,
-            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+            notify=ctx.tell(supervising, timing),
             detail=f"{due.interval} 1:1 supervision due {due.on} ({since})",
             rule=rule,
         )
@@ -175,14 +177,13 @@ def rebook_findings(ctx: Context) -> Iterator[Finding]:
             continue
         timing = ctx.timing(deadline)
         assert timing is not None  # as-of is past the deadline: always chase or escalate
-        supervisor = ctx.active(session.supervisor_id) or ctx.supervisor_of(member)
         yield ctx.finding(
             kind=Kind.REBOOK_OVERDUE,
             staff_id=member.staff_id,
             session_id=session.session_id,
             due=deadline,
             timing=timing,
-            notify=ctx.notify_responsible(supervisor, As.SUPERVISOR, timing.stage),
+            notify=ctx.tell(ctx.session_supervising(session, member), timing),
             detail=f"1:1 cancelled {cancelled} has not been rebooked and held by {deadline}",
             rule=f"rebooking: {ctx.policy.rebooking.source}",
         )
@@ -207,3 +208,32 @@ def _rebook_clock_start(ctx: Context, session: SupervisionSession, cancelled: da
         return cancelled
     # "Within N working days of E" does not count E, so the return day itself is E.
     return max(returns)
+
+
+def missing_supervisor_findings(ctx: Context) -> Iterator[Finding]:
+    """`supervisor_missing`: someone in post whose supervisor has left (and no one covers for
+    the leaver), or whom no agreement or line manager names, told to their manager."""
+    for member in ctx.snapshot.staff:
+        if not member.is_active(ctx.as_of):
+            continue
+        supervising = ctx.supervising(member)
+        if supervising is None or supervising.missing is None:
+            continue
+        timing = ctx.timing(supervising.missing.due)
+        if timing is None:
+            continue
+        leaver = supervising.missing.leaver
+        gone = (
+            f"supervisor {leaver.staff_id} left on {leaver.end_date}"
+            if leaver
+            else "no supervisor or line manager is recorded"
+        )
+        yield ctx.finding(
+            kind=Kind.SUPERVISOR_MISSING,
+            staff_id=member.staff_id,
+            due=supervising.missing.due,
+            timing=timing,
+            notify=ctx.tell(supervising, timing),
+            detail=f"no supervisor in post: {gone}; name a new supervisor",
+            rule=f"supervision.default: {ctx.policy.supervision.default.source}",
+        )

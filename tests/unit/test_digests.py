@@ -55,14 +55,15 @@ def test_a_supervisee_with_only_records_to_sign_gets_the_short_nudge():
     assert "Thank you for your supervision" in rendered.text
 
 
-def test_html_is_autoescaped_and_each_item_names_its_rule_and_lateness():
+def test_html_is_autoescaped_and_each_item_says_its_policy_in_plain_words_and_lateness():
     [digest] = build_digests(
         every_notice([finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),))]), PEOPLE, AS_OF
     )
     rendered = render(digest)
     assert "Priya &lt;b&gt;Shah&lt;/b&gt;" in rendered.html and "<b>Shah" not in rendered.html
     assert "due 2026-11-23, 1 working day late" in rendered.text
-    assert "Rule: records.signed_within_working_days: stoke §13" in rendered.text
+    assert "Policy: The supervisor writes up each supervision within a few working days." in rendered.text
+    assert "stoke §13" not in rendered.text + rendered.html  # sources are for the report's methods
 
 
 def test_a_supervisee_is_told_whom_to_go_to_while_their_supervisor_is_away_never_why():

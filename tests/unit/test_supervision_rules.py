@@ -196,8 +196,14 @@ def test_overdue_supervision_is_chased_then_escalated_to_the_supervisors_manager
     assert (finding.stage.value, notified(finding)) == (stage, recipients)
 
 
-def test_staff_without_a_supervisor_are_not_chased():
-    assert findings(council(staff(manager=None), managers=()), D(2026, 11, 24), kinds=SUPERVISION) == []
+def test_staff_with_no_supervisor_named_stay_due_and_are_reported_missing():
+    """Contract, "When people and posts change": no agreement and no line manager is no
+    supervisor in post; their supervision stays due (told to no one: there is no manager)."""
+    found = findings(council(staff(manager=None), managers=()), D(2026, 11, 24))
+    assert [(f.kind.value, f.due, notified(f)) for f in found] == [
+        ("supervision_overdue", D(2020, 2, 6), []),
+        ("supervisor_missing", D(2020, 1, 6), []),
+    ]
 
 
 def test_without_a_line_manager_the_latest_agreement_names_the_supervisor():
