@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -377,6 +378,7 @@ def _add_stories(council: _Council, ad: str, head: str) -> None:
             "expected_return": as_of + timedelta(days=14),
         }
     )
+    _add_people_and_posts(council, day)
     # A worker whose agreement is due for its yearly review.
     reviewer = council.add_staff("social_worker", team, manager, day(800), case_holding=True)
     council.add_agreement(reviewer, manager, day(362))
@@ -389,6 +391,55 @@ def _add_stories(council: _Council, ad: str, head: str) -> None:
     )
 
 
+def _add_people_and_posts(council: _Council, day: Callable[[int], date]) -> None:
+    """The organisation as it is: a vacancy, cases with no worker, cover while a manager is away."""
+    rows = council.rows["staff"]
+    managers = {r["team"]: r["staff_id"] for r in rows if r["role"] == "team_manager"}
+    team_3 = "Team 3" if "Team 3" in managers else "Team 1"
+    manager = str(managers[team_3])
+    # A practice supervisor left three weeks ago: the worker she supervised has no supervisor in
+    # post, and her open cases have no worker.
+    leaver = council.add_staff(
+        "social_worker", team_3, manager, day(900), end_date=day(21), case_holding=True
+    )
+    orphan = council.add_staff("social_worker", team_3, manager, day(400), case_holding=True)
+    council.add_agreement(orphan, leaver, day(380))
+    council.history(orphan, leaver, day(300), 29)
+    for category in ("cp", "cin"):
+        council.rows["cases"].append(
+            {
+                "case_id": council.next_id("C-"),
+                "category": category,
+                "worker_id": leaver,
+                "allocated_on": day(200),
+            }
+        )
+    # A child protection case referred to Team 2 twelve days ago, not yet allocated.
+    council.rows["cases"].append(
+        {"case_id": council.next_id("C-"), "category": "cp", "team": "Team 2", "allocated_on": day(12)}
+    )
+    # Team 3's manager is on leave this week; the head of service acts for them, as recorded.
+    council.rows["absences"].append(
+        {
+            "absence_id": council.next_id("A"),
+            "staff_id": manager,
+            "kind": "annual_leave",
+            "start_date": day(1),
+            "end_date": day(-6),
+        }
+    )
+    head = next(r["line_manager_id"] for r in rows if r["staff_id"] == manager)
+    council.rows["cover"].append(
+        {
+            "cover_id": council.next_id("V"),
+            "staff_id": manager,
+            "cover_staff_id": head,
+            "from": day(1),
+            "to": day(-6),
+        }
+    )
+
+
 def write_csvs(rows: dict[str, list[dict[str, object]]], folder: Path) -> list[Path]:
     """One contract file per table, header first, blanks for missing values."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -397,7 +448,7 @@ def write_csvs(rows: dict[str, list[dict[str, object]]], folder: Path) -> list[P
         path = folder / table.file
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            columns = [c.name for c in table.columns]
+            columns = [c.header for c in table.columns]
             writer.writerow(columns)
             for row in rows[table.name]:
                 writer.writerow(["" if row.get(c) is None else _cell(row[c]) for c in columns])

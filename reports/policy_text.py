@@ -151,7 +151,9 @@ def _duties(policy: Policy) -> Iterator[PolicyRule]:
         )
     if observations and observations.supervision:
         duty = observations.supervision
-        whose = ", ".join(_words(role) + "s" for role in duty.roles) if duty.roles else "everyone who supervises"
+        whose = (
+            ", ".join(_words(role) + "s" for role in duty.roles) if duty.roles else "everyone who supervises"
+        )
         yield PolicyRule(
             "Observations",
             f"Their line manager observes {whose} holding supervision every {duty.every.as_span()}.",
@@ -163,7 +165,7 @@ def _duties(policy: Policy) -> Iterator[PolicyRule]:
             f"The line manager holds an appraisal every {policy.appraisals.every.as_span()}.",
             policy.appraisals.source,
         )
-    for role, duty in (policy.audits.roles.items() if policy.audits else ()):
+    for role, duty in policy.audits.roles.items() if policy.audits else ():
         yield PolicyRule(
             "Audits of supervision files",
             f"Each {_words(role)} audits a supervision file every {duty.every.as_span()}.",

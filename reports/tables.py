@@ -297,7 +297,9 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                     o.member.name if o.member else o.finding.staff_id,
                     o.member.team if o.member else "",
                     o.supervisor.name if o.supervisor else "",
-                    f"{o.finding.kind.label} ({o.finding.aspect})" if o.finding.aspect else o.finding.kind.label,
+                    f"{o.finding.kind.label} ({o.finding.aspect})"
+                    if o.finding.aspect
+                    else o.finding.kind.label,
                     o.finding.due,
                     o.finding.working_days_overdue,
                     o.finding.stage.value,

@@ -19,6 +19,7 @@ from models.policy.facts import (
     Case,
     CaseCategory,
     Closure,
+    Cover,
     Discussion,
     Observation,
     ObservationKind,
@@ -93,9 +94,13 @@ def absence(
 
 
 def case(category: str, allocated_on: date, case_id: str = "C-1", **extra: object) -> Case:
-    return Case(
-        case_id=case_id, category=CaseCategory(category), worker_id="S", allocated_on=allocated_on, **extra
-    )  # type: ignore[arg-type]
+    values: dict = {"worker_id": "S", **extra}
+    return Case(case_id=case_id, category=CaseCategory(category), allocated_on=allocated_on, **values)
+
+
+def covered(who: str, by: str, start: date, end: date | None = None, cover_id: str = "V1") -> Cover:
+    """`by` acts for `who` from `start` to `end` (open when None)."""
+    return Cover(cover_id, who, by, start, end)
 
 
 def discussed(on: date, case_id: str = "C-1") -> Discussion:

@@ -232,7 +232,9 @@ class Context:
         """Who is away on as-of, found once: nobody is chased while away."""
         return away_on(self.snapshot.absences, self.as_of)
 
-    def tell(self, supervising: Supervising | None, timing: Timing, *also: Recipient) -> tuple[Recipient, ...]:
+    def tell(
+        self, supervising: Supervising | None, timing: Timing, *also: Recipient
+    ) -> tuple[Recipient, ...]:
         """Tell whoever acts as the supervisor (`supervising`), and on escalation their manager."""
         if supervising is None:
             return _unique(list(also))

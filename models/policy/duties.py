@@ -210,7 +210,13 @@ def _detail(status: DutyStatus) -> str:
         Kind.APPRAISAL_DUE: "appraisal",
         Kind.SUPERVISION_AUDIT_DUE: "audit of a supervision file",
     }[status.kind]
-    since = f"last on {status.last}" if status.last else f"none since starting on {status.member.start_date}"
+    began = status.duty.from_
+    if status.last and (began is None or status.last >= began):
+        since = f"last on {status.last}"
+    elif began is not None and began > status.member.start_date:
+        since = f"none since the duty began on {began}"
+    else:
+        since = f"none since starting on {status.member.start_date}"
     return f"{what} due by {status.due} ({since}; every {status.duty.every.as_span()})"
 
 

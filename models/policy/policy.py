@@ -42,7 +42,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
-_FROM = "The day the duty began: nothing is owed under it before then (contract, 'Duties from when they began')."
+_FROM = (
+    "The day the duty began: nothing is owed under it before then (contract, 'Duties from when they began')."
+)
 
 
 class Frequency(_Strict):
