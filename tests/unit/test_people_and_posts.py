@@ -2,6 +2,7 @@
 table row, under the default policy. The council: H (head of service) manages M (team manager),
 who manages S; G is a second team manager under H; T a senior practitioner under M."""
 
+import re
 from datetime import date
 
 import pytest
@@ -219,3 +220,92 @@ def test_a_duty_is_owed_only_from_when_it_began(why, duty, expected_due, tmp_pat
     assert [f.due for f in found if f.staff_id == "S"] == (
         [expected_due] if expected_due <= D(2026, 12, 1) else []
     ), why
+
+
+def test_nobody_away_is_sent_anything_and_heads_of_service_are_not_told_what_is_not_yet_due():
+    from models.policy.findings import As, Finding, Kind, Recipient, Stage
+    from notifications.digest import build_digests
+
+    people = {m.staff_id: m for m in (*MANAGERS, staff())}
+
+    def found(stage: Stage, *recipients: str) -> Finding:
+        return Finding(
+            Kind.SUPERVISION_OVERDUE,
+            "S",
+            AS_OF,
+            stage,
+            "d",
+            "r",
+            notify=tuple(Recipient(r, As.LINE_MANAGER) for r in recipients),
+        )
+
+    notices = [(f, r) for f in (found(Stage.CHASE, "M", "H"), found(Stage.UPCOMING, "H")) for r in f.notify]
+    built = {
+        d.recipient.staff_id: d.item_count for d in build_digests(notices, people, AS_OF, frozenset({"M"}))
+    }
+    assert built == {"H": 1}  # M is away; H gets the overdue item, not the upcoming one
+
+
+def test_items_come_riskiest_first_and_say_why_they_reached_a_manager():
+    from notifications.digest import build_digests, every_notice
+    from notifications.render import render
+
+    students = (staff("S", "student"), staff("W"))
+    snapshot = council(
+        None,
+        *students,
+        held(D(2026, 10, 20), "X1"),
+        held(D(2026, 9, 1), "X2", supervisee_id="W"),
+    )
+    findings = evaluate(snapshot, load_policy("default"), AS_OF)
+    [digest] = [
+        d
+        for d in build_digests(every_notice(findings), snapshot.staff_by_id, AS_OF)
+        if d.recipient.staff_id == "M"
+    ]
+    book = next(s for s in digest.sections if s.action == "book")
+    assert [(i.finding.staff_id, i.finding.working_days_overdue) for i in book.items][:2] == [
+        ("S", 20),
+        ("W", 38),
+    ]
+    [head] = [
+        d
+        for d in build_digests(every_notice(findings), snapshot.staff_by_id, AS_OF)
+        if d.recipient.staff_id == "H"
+    ]
+    assert "Why you: escalated: 38 working days overdue" in render(head).text
+
+
+ABSENCE_WORDS = re.compile(
+    r"\bsick|\bleave\b|annual|unplanned|\bplanned|\b2 weeks|14 days|more than|health|threshold", re.I
+)
+
+
+def test_findings_and_digests_never_say_why_anyone_is_away(tmp_path):
+    """The demo council (a manager off sick past the threshold, another on leave with cover):
+    the findings JSON and every digest, in every channel, carry none of the words of absence
+    kinds or thresholds."""
+    import json
+
+    from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs
+    from models.csvfiles import read_import
+    from models.policy.facts import INPUTS, Snapshot
+    from models.policy.findings import findings_document
+    from notifications.digest import build_digests, every_notice
+    from notifications.render import render, render_teams
+
+    write_csvs(generate(SCALES["demo"]), tmp_path)
+    parsed = read_import([tmp_path])
+    assert not parsed.problems
+    snapshot = Snapshot(**{t.name: parsed.facts(t.name) for t in INPUTS})
+    findings = evaluate(snapshot, load_policy(str(DEMO_POLICY)), DEMO_AS_OF)
+    assert {"supervisor_absent", "supervisor_missing", "case_unallocated"} <= {f.kind.value for f in findings}
+    assert any(r.as_ == "cover" for f in findings for r in f.notify)
+    texts = [json.dumps(findings_document(DEMO_AS_OF, "demo", findings))]
+    for digest in build_digests(every_notice(findings), snapshot.staff_by_id, DEMO_AS_OF):
+        rendered = render(digest)
+        texts += [rendered.subject, rendered.text, rendered.html, *(p.text for p in render_teams(digest))]
+    said = [
+        text[max(0, m.start() - 60) : m.end() + 20] for text in texts for m in ABSENCE_WORDS.finditer(text)
+    ]
+    assert said == []
