@@ -4,6 +4,8 @@ data)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -139,6 +141,11 @@ def _rules(policy: Policy) -> Iterator[PolicyRule]:
     )
 
 
+def _began(day: date | None) -> str:
+    """When a duty began, where the policy says: nothing is owed under it before then."""
+    return f" In force from {day}." if day else ""
+
+
 def _duties(policy: Policy) -> Iterator[PolicyRule]:
     """The recurring duties the policy sets, if any."""
     observations = policy.observations
@@ -146,7 +153,8 @@ def _duties(policy: Policy) -> Iterator[PolicyRule]:
         duty = observations.practice
         yield PolicyRule(
             "Observations",
-            f"The supervisor observes each supervisee's practice every {duty.every.as_span()}.",
+            f"The supervisor observes each supervisee's practice every {duty.every.as_span()}."
+            + _began(duty.from_),
             duty.source,
         )
     if observations and observations.supervision:
@@ -156,26 +164,30 @@ def _duties(policy: Policy) -> Iterator[PolicyRule]:
         )
         yield PolicyRule(
             "Observations",
-            f"Their line manager observes {whose} holding supervision every {duty.every.as_span()}.",
+            f"Their line manager observes {whose} holding supervision every {duty.every.as_span()}."
+            + _began(duty.from_),
             duty.source,
         )
     if policy.appraisals:
         yield PolicyRule(
             "Appraisals",
-            f"The line manager holds an appraisal every {policy.appraisals.every.as_span()}.",
+            f"The line manager holds an appraisal every {policy.appraisals.every.as_span()}."
+            + _began(policy.appraisals.from_),
             policy.appraisals.source,
         )
     for role, duty in policy.audits.roles.items() if policy.audits else ():
         yield PolicyRule(
             "Audits of supervision files",
-            f"Each {_words(role)} audits a supervision file every {duty.every.as_span()}.",
+            f"Each {_words(role)} audits a supervision file every {duty.every.as_span()}."
+            + _began(duty.from_),
             duty.source,
         )
     if policy.countersigning:
         yield PolicyRule(
             "Records",
             "The supervisor signs the personal record too, within "
-            f"{policy.countersigning.within_working_days} working days of the supervisee.",
+            f"{policy.countersigning.within_working_days} working days of the supervisee."
+            + _began(policy.countersigning.from_),
             policy.countersigning.source,
         )
     if policy.retention:

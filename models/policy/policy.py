@@ -191,14 +191,18 @@ class Duty(_Strict):
 
     every: SpanField
     source: str
-    from_: date | None = Field(default=None, alias="from", description=_FROM)
+    from_: date | None = Field(
+        default=None, alias="from", description=_FROM, exclude_if=lambda day: day is None
+    )
 
 
 class Countersigning(WorkingDays):
     """The supervisor signs the personal record too, within the working days of the supervisee's
     signature; records the supervisee signed before `from` are not chased."""
 
-    from_: date | None = Field(default=None, alias="from", description=_FROM)
+    from_: date | None = Field(
+        default=None, alias="from", description=_FROM, exclude_if=lambda day: day is None
+    )
 
 
 class SupervisionObservation(Duty):
