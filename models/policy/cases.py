@@ -91,7 +91,9 @@ def unallocated_since(ctx: Context, case: Case) -> date | None:
     if case.worker_id is None:
         return case.allocated_on
     worker = ctx.snapshot.staff_by_id.get(case.worker_id)
-    if worker is None or worker.is_active(ctx.as_of):
+    if worker is None:
+        return case.allocated_on  # a leaver whose records were destroyed under retention
+    if worker.is_active(ctx.as_of):
         return None
     if worker.end_date is not None and worker.end_date < ctx.as_of:
         return max(worker.end_date + timedelta(days=1), case.allocated_on)

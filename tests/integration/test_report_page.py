@@ -121,8 +121,12 @@ def test_the_figures_on_the_page_are_the_findings(report_page, site, tmp_path):
     }
     late = [r for r in tables.rows("unsigned") if r["Past the deadline"] == "yes"]
     assert len(late) == kinds["record_unsigned"]
-    listed = [f for f in findings if f["stage"] != "upcoming" and f["kind"] != "case_discussion_overdue"]
+    by_case = ("case_discussion_overdue", "case_unallocated")  # listed by case, in tables of their own
+    listed = [f for f in findings if f["stage"] != "upcoming" and f["kind"] not in by_case]
     assert len(tables.rows("overdue")) == len(listed)
+    assert {r["Case reference"] for r in tables.rows("unallocated")} == {
+        f["case_id"] for f in findings if f["kind"] == "case_unallocated"
+    } != set()
     trend = tables.rows("service_trend")
     assert [r["Day"] for r in trend][-2:] == ["2026-10-31", DAY] and trend[-1]["Within"] == service["Within"]
     # each recurring duty: those past due are the night's findings of its kind
@@ -133,7 +137,9 @@ def test_the_figures_on_the_page_are_the_findings(report_page, site, tmp_path):
         return sum(int(duties[name]["Of"]) - int(duties[name]["Within"]) for name in names)
 
     assert missed("Appraisal held") == overdue["appraisal_due"] > 0
-    assert missed("Practice observed", "Supervision observed") == overdue["observation_due"] > 0
+    # the demo began practice observations on 1 June 2026: they are coming up, none is years late
+    assert missed("Practice observed", "Supervision observed") == overdue["observation_due"]
+    assert any("since the duty began on 2026-06-01" in f["detail"] for f in findings)
     audits = [name for name in duties if name.startswith("Supervision files audited by each")]
     assert missed(*audits) == overdue["supervision_audit_due"] > 0
     # at a glance, the same figure as the table
