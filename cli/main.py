@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from models.councils import CouncilSettingsError
 from models.db import open_database
+from models.home import council_home, made
 from models.policy.evaluate import evaluate
 from models.policy.findings import findings_document
 from models.policy.policy import Policy, PolicyError, load_policy
@@ -112,7 +113,12 @@ def report(
         list[str] | None,
         typer.Option("--format", help="html, xlsx or csv; repeat for several (default: html)."),
     ] = None,
-    out: Annotated[Path, typer.Option(help="The folder the report is written to.")] = Path("reports"),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="The folder the report is written to (default: OVERSIGHT_REPORTS, else the council's own)."
+        ),
+    ] = None,
     evidence: Annotated[
         bool,
         typer.Option(
@@ -135,13 +141,14 @@ def report(
         raise typer.Exit(2)
     day = _day(as_of)
     rules = _load_policy_or_exit(policy)
-    snapshot = load_snapshot(open_database(_settings(council).database_url), day)
+    settings = _settings(council)
+    snapshot = load_snapshot(open_database(settings.database_url), day)
     try:
         built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team)
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    for path in write_report(built, out, formats, evidence):
+    for path in write_report(built, out or settings.reports, formats, evidence):
         typer.echo(f"wrote {path}")
 
 
@@ -156,12 +163,13 @@ def run(
 ) -> None:
     """The nightly flow, now: evaluate, queue reminders, deliver them, print a summary.
 
-    Exits 1 when any message failed, so a scheduler or an operator sees it."""
+    Exits 1 when anything was left unsent: a message failed or was given up, or delivery stopped
+    on an unavailable database, so a scheduler or an operator sees it."""
     _load_policy_or_exit(policy)
     _settings(council)
     summary = _run_nightly(_day(as_of), policy, dry_run, council)
     _print_summary(summary)
-    if summary.failed:
+    if summary.undelivered:
         raise typer.Exit(1)
 
 
@@ -192,13 +200,16 @@ def serve(
 @app.command()
 def demo(
     folder: Annotated[
-        Path, typer.Option(help="Where the demo council's files, database and outbox go.")
-    ] = Path("oversight-demo"),
+        Path | None,
+        typer.Option(
+            help="Where the demo council's files, database and outbox go (default: OVERSIGHT_HOME/demo)."
+        ),
+    ] = None,
 ) -> None:
     """Build a demo council on the embedded default and run the nightly flow on it."""
     from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs
 
-    folder = folder.resolve()
+    folder = made((folder or council_home("demo")).resolve())
     database = folder / "oversight.db"
     database.unlink(missing_ok=True)
     csv_folder = folder / "csv"

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prefect import flow
+from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
@@ -70,6 +71,11 @@ class UndeliveredMessages(Exception):
         self.summary = summary
 
 
+def night_of(scheduled_start: datetime) -> date:
+    """The night a run belongs to: the day its scheduled start falls on in Europe/London."""
+    return scheduled_start.astimezone(ZoneInfo("Europe/London")).date()
+
+
 @flow(name="oversight-nightly")
 def nightly(
     council: str | None = None,
@@ -82,12 +88,14 @@ def nightly(
     write the report's page and workbook (after the reminders, which must not wait on files).
 
     `council` names whose settings to use (`models.councils`): a deployment passes a name, never
-    a connection string. `as_of` defaults to today in Europe/London, resolved here once for the
-    whole run (a scheduled deployment passes none). With `dry_run`, nothing is stored or sent:
+    a connection string. `as_of` defaults to the night the run belongs to: the day of its
+    scheduled start in Europe/London, resolved here once for the whole run (a scheduled
+    deployment passes none), so a late run, or a failed night retried the next morning,
+    evaluates its own night rather than the day it happens to run. With `dry_run`, nothing is stored or sent:
     the summary shows what would be. When a message could not be delivered the run ends Failed
     and calling the flow raises `UndeliveredMessages`, which carries the summary.
     """
-    as_of = as_of or datetime.now(ZoneInfo("Europe/London")).date()
+    as_of = as_of or night_of(flow_run.get_scheduled_start_time())
     settings = resolve_council(council)
     url, delivery = settings.database_url, settings.delivery
     # quote(): large plain data goes to tasks as it is, not walked by Prefect for futures

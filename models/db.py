@@ -15,7 +15,8 @@ from sqlalchemy import Engine, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
-DEFAULT_DATABASE_URL = "sqlite:///oversight.db"
+from models.home import default_database_url
+
 BATCH = 5000  # rows per executemany: big enough to be quick, small enough to stay lean
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -34,8 +35,8 @@ class Base(DeclarativeBase):
 
 
 def database_url() -> str:
-    """`OVERSIGHT_DATABASE_URL`, or the embedded SQLite file in the working folder."""
-    return os.environ.get("OVERSIGHT_DATABASE_URL") or DEFAULT_DATABASE_URL
+    """`OVERSIGHT_DATABASE_URL`, or the embedded SQLite file in the council's own folder."""
+    return os.environ.get("OVERSIGHT_DATABASE_URL") or default_database_url()
 
 
 def lock_wait_seconds() -> float:

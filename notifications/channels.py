@@ -83,7 +83,7 @@ class OutboxFolder:
 
     def send(self, message: Outgoing) -> str:
         email = as_email(message, "Oversight <oversight@localhost>")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if self.folder.is_symlink():
             raise DeliveryFailed(
                 f"the outbox folder {self.folder} is a symbolic link; not written through it"

@@ -8,7 +8,7 @@ its Secret block, then the installation-wide `OVERSIGHT_X`):
 | `OVERSIGHT_EMAIL_URL` | an Apprise mail URL of the council's relay, without `to=`: `mailtos://user:pass@relay:587?from=oversight@council.gov.uk` |
 | `OVERSIGHT_APPRISE_CONFIG` | an Apprise config file whose tags name Teams Workflows URLs; `staff.csv`'s `teams` column names a tag |
 | `OVERSIGHT_TEAMS_MANAGERS` | the tag (in that file) or URL of the managers' channel, where escalations are also posted |
-| `OVERSIGHT_OUTBOX` | the folder messages are written to when no channel is configured (default `./outbox`) |
+| `OVERSIGHT_OUTBOX` | the folder messages are written to when no channel is configured (default: the council's own folder's `outbox`, `models.home`) |
 | `OVERSIGHT_DELIVERY_WORKERS` | how many messages are sent at once (default 4) |
 | `OVERSIGHT_RETRIES`, `OVERSIGHT_RETRY_BACKOFF` | attempts per message (default 3) and the first wait in seconds (default 2, doubling) |
 | `OVERSIGHT_SEND_DEADLINE` | seconds one attempt at one message may take, connecting included (default 30) |
@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.councils import CouncilLookup
-
-DEFAULT_OUTBOX = "outbox"
+from models.home import council_home
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class DeliverySettings:
     apprise_config: str | None = None
     teams_tags: frozenset[str] = frozenset()
     managers_channel: str | None = None
-    outbox: Path = Path(DEFAULT_OUTBOX)
+    outbox: Path = Path("outbox")  # as configured: `from_lookup` gives the council's own folder
     workers: int = 4
     retries: int = 3
     backoff_seconds: float = 2.0
@@ -62,7 +61,7 @@ class DeliverySettings:
             apprise_config=config,
             teams_tags=_tags_in(config),
             managers_channel=settings.get("TEAMS_MANAGERS"),
-            outbox=Path(settings.get("OUTBOX") or DEFAULT_OUTBOX),
+            outbox=Path(settings.get("OUTBOX") or council_home(settings.council, settings.environ) / "outbox"),
             workers=int(settings.get("DELIVERY_WORKERS") or 4),
             retries=int(settings.get("RETRIES") or 3),
             backoff_seconds=float(settings.get("RETRY_BACKOFF") or 2.0),

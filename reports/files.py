@@ -48,14 +48,14 @@ def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
                     for value, column in zip(row, table.columns, strict=True)
                 ]
             )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     book.save(path)
     return path
 
 
 def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:
     """One UTF-8 CSV per table, header first; percentages to one decimal place, dates ISO."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     written = []
     for table in tables:
         path = folder / f"{table.key}.csv"

@@ -4,10 +4,9 @@ data)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from models.policy.policy import Policy, Staged
 

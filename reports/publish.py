@@ -24,7 +24,7 @@ def write_report(
     name = report_name(report, evidence)
     if evidence:
         folder = folder / name
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     tables = report_tables(report, evidence)
     written = []
     for format in formats:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
 from models.policy.facts import CaseCategory
-from models.policy.findings import Finding, Kind
+from models.policy.findings import Finding
 from models.policy.policy import Policy
 from reports.policy_text import policy_rules
 

@@ -49,12 +49,12 @@ def publish_summary(
 ) -> None:
     """The night's figures in the Prefect UI: counts only, never a name, a case or a message.
 
-    A table under one key for every council (the UI lists its history), and a markdown summary
-    under the council's own key, so an operator running many councils can find each one."""
+    A table and a markdown summary, each under the council's own key, so that the UI lists each
+    council's history apart and an operator running many councils can find each one."""
     rows = [{"finding": kind, "count": count} for kind, count in sorted(findings.items())]
     rows += [{"finding": "messages sent", "count": sent}, {"finding": "messages failed", "count": failed}]
     create_table_artifact(
-        key="oversight-nightly",
+        key=f"oversight-{council}-nightly",
         table=rows,
         description=f"Oversight nightly run for {council} on {as_of} under the {policy} policy",
     )

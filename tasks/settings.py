@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.councils import CouncilLookup
-from models.db import DEFAULT_DATABASE_URL
+from models.home import council_home, default_database_url
 from models.retention import Retention
 from notifications.settings import DeliverySettings
-
-DEFAULT_REPORTS = "reports"  # the folder the nightly compliance report is written to
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class CouncilSettings:
     database_url: str
     delivery: DeliverySettings
     retention: Retention
-    reports: Path = Path(DEFAULT_REPORTS)
+    reports: Path  # where the compliance reports go: the council's own folder by default
     reports_url: str | None = None  # where managers open the reports folder, for the weekly link
 
     @property
@@ -70,12 +68,12 @@ def council_lookup(council: str | None, *, secrets: bool = True) -> CouncilLooku
 def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSettings:
     """A council's database and channels from the environment and Prefect Secret blocks."""
     lookup = council_lookup(council, secrets=secrets)
-    url = lookup.require("DATABASE_URL") if council else lookup.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    url = lookup.require("DATABASE_URL") if council else lookup.get("DATABASE_URL") or default_database_url()
     return CouncilSettings(
         council,
         url,
         DeliverySettings.from_lookup(lookup),
         Retention.from_lookup(lookup),
-        Path(lookup.get("REPORTS") or DEFAULT_REPORTS),
+        Path(lookup.get("REPORTS") or council_home(council) / "reports"),
         lookup.get("REPORTS_URL"),
     )

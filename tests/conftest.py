@@ -23,8 +23,10 @@ def _postgres_or_skip() -> str:
 
 
 @pytest.fixture(autouse=True)
-def reports_in_tmp(tmp_path, monkeypatch) -> None:
-    """A nightly run writes its compliance report: into the test's own folder, not the checkout."""
+def home_in_tmp(tmp_path, monkeypatch) -> None:
+    """What a run writes (reports, outbox, the embedded database) goes to the test's own folder,
+    never the checkout or the user's data folder."""
+    monkeypatch.setenv("OVERSIGHT_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("OVERSIGHT_REPORTS", str(tmp_path / "reports"))
 
 

@@ -2,6 +2,7 @@
 
 import importlib
 import inspect
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,18 @@ def test_a_councils_nightly_runs_never_overlap(deployment):
 def test_the_deployed_alert_triggers_are_the_ones_oversight_serve_uses():
     [alert] = [d for d in DEPLOYMENTS if d["entrypoint"] == "flows/alert.py:alert"]
     assert alert["triggers"] == TRIGGERS
+
+
+@pytest.mark.parametrize(
+    "scheduled_start, night",
+    [
+        ("2026-11-24T06:30:00+00:00", date(2026, 11, 24)),  # winter: London is UTC
+        ("2026-06-30T23:30:00+00:00", date(2026, 7, 1)),  # summer: 00:30 BST is the next day
+        ("2026-03-29T00:30:00+00:00", date(2026, 3, 29)),  # the night the clocks go forward
+    ],
+)
+def test_a_run_evaluates_the_night_it_was_scheduled_for_in_london(scheduled_start, night):
+
+    from flows.nightly import night_of
+
+    assert night_of(datetime.fromisoformat(scheduled_start)) == night
