@@ -11,15 +11,17 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
 import yaml
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from models.councils import CouncilSettingsError
 from models.db import open_database
+from models.db_errors import database_problem
 from models.home import council_home, made
 from models.policy.evaluate import evaluate
 from models.policy.findings import findings_document
@@ -73,21 +75,16 @@ def import_command(
     council: CouncilOption = None,
 ) -> None:
     """Import the contract's CSV files in one transaction: all of them, or none."""
+    url = _settings(council).database_url
     try:
-        report = import_paths(open_database(_settings(council).database_url), paths)
+        report = import_paths(_database(url), paths)
     except ImportRejected as rejected:
         for problem in rejected.problems:
             typer.echo(str(problem), err=True)
         typer.echo(f"import rejected: {len(rejected.problems)} problem(s); nothing was changed", err=True)
         raise typer.Exit(2) from None
     except OperationalError as error:
-        reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
-        typer.echo(
-            f"error: the database stayed locked or unreachable ({reason}); nothing was changed. "
-            "Another import or a nightly run may be writing to it: try again when it has finished.",
-            err=True,
-        )
-        raise typer.Exit(2) from None
+        _database_exit(url, error, "nothing was changed")
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
     summary = ", ".join(f"{count} {table}" for table, count in report.counts.items())
@@ -99,7 +96,7 @@ def findings(as_of: AsOf = None, policy: PolicyOption = "default", council: Coun
     """Print the findings as JSON; sends nothing."""
     day = _day(as_of)
     rules = _load_policy_or_exit(policy)
-    snapshot = load_snapshot(open_database(_settings(council).database_url), day)
+    snapshot = load_snapshot(_database(_settings(council).database_url), day)
     document = findings_document(day, _policy_label(policy), evaluate(snapshot, rules, day))
     json.dump(document, sys.stdout, indent=2)
     sys.stdout.write("\n")
@@ -142,7 +139,7 @@ def report(
     day = _day(as_of)
     rules = _load_policy_or_exit(policy)
     settings = _settings(council)
-    snapshot = load_snapshot(open_database(settings.database_url), day)
+    snapshot = load_snapshot(_database(settings.database_url), day)
     try:
         built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team)
     except ValueError as error:
@@ -166,7 +163,7 @@ def run(
     Exits 1 when anything was left unsent: a message failed or was given up, or delivery stopped
     on an unavailable database, so a scheduler or an operator sees it."""
     _load_policy_or_exit(policy)
-    _settings(council)
+    _database(_settings(council).database_url)
     summary = _run_nightly(_day(as_of), policy, dry_run, council)
     _print_summary(summary)
     if summary.undelivered:
@@ -191,6 +188,8 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
+    # served runs log at INFO to the UI (the CLI's own runs are quiet: WARNING by default)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     _prefect_defaults()
     from flows.serving import serve_council
 
@@ -271,6 +270,23 @@ def _settings(council: str | None) -> CouncilSettings:
     except CouncilSettingsError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
+
+
+def _database(url: str) -> Engine:
+    """The council's database, opened (and its schema brought up to date), or one line saying
+    what is wrong: exit 2 for a mistake in the settings, 1 for a database unavailable for now."""
+    try:
+        return open_database(url)
+    except (ArgumentError, ImportError, DBAPIError) as error:
+        _database_exit(url, error)
+
+
+def _database_exit(url: str, error: Exception, changed: str = "") -> NoReturn:
+    problem = database_problem(url, error)
+    if problem is None:
+        raise error
+    typer.echo(f"error: {problem.message}" + (f"; {changed}" if changed else ""), err=True)
+    raise typer.Exit(2 if problem.configuration else 1) from None
 
 
 def _run_nightly(as_of: date, policy: str, dry_run: bool, council: str | None) -> NightlySummary:

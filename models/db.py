@@ -46,13 +46,18 @@ def lock_wait_seconds() -> float:
     return float(os.environ.get("OVERSIGHT_DATABASE_LOCK_WAIT") or 30)
 
 
+CONNECT_TIMEOUT = 15  # seconds to reach a PostgreSQL server
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     wait_ms = int(lock_wait_seconds() * 1000)
     if url.startswith("postgresql"):
-        return create_engine(url, connect_args={"options": f"-c lock_timeout={wait_ms}"})
+        # a server that does not answer is given up after CONNECT_TIMEOUT, not waited for for ever
+        options = {"options": f"-c lock_timeout={wait_ms}", "connect_timeout": CONNECT_TIMEOUT}
+        return create_engine(url, connect_args=options)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", lambda connection, _: _sqlite_pragmas(connection, wait_ms))

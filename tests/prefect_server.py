@@ -64,12 +64,12 @@ def prefect_environment(home: Path, extra: Mapping[str, str] = {}) -> dict[str, 
 
 @contextmanager
 def running(
-    command: list[str], environment: Mapping[str, str], log: Path
+    command: list[str], environment: Mapping[str, str], log: Path, cwd: Path = ROOT
 ) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("ab") as output:
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env=dict(environment),
             stdout=output,
             stderr=subprocess.STDOUT,

@@ -100,7 +100,11 @@ def test_the_run_leaves_a_summary_table_in_the_prefect_ui(council_url, tmp_path)
     # read over the REST API: Prefect 3.8's own client sends nulls this server version refuses
     response = httpx.post(
         f"{PREFECT_API_URL.value()}/artifacts/filter",
-        json={"artifacts": {"key": {"any_": ["oversight-council-nightly"]}}, "sort": "CREATED_DESC", "limit": 1},
+        json={
+            "artifacts": {"key": {"any_": ["oversight-council-nightly"]}},
+            "sort": "CREATED_DESC",
+            "limit": 1,
+        },
     )
     [artifact] = response.raise_for_status().json()
     counts = {row["finding"]: row["count"] for row in json.loads(artifact["data"])}

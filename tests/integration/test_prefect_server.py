@@ -6,6 +6,7 @@ runs' results read back through Prefect's own CLI and client."""
 from __future__ import annotations
 
 import re
+import signal
 import sys
 import time
 from datetime import date
@@ -58,8 +59,8 @@ def _council(tmp_path: Path, name: str) -> tuple[str, set[str]]:
     return url, {recipient.staff_id for finding in findings for recipient in finding.notify}
 
 
-def _run(server, deployment: str) -> str:
-    result = server.cli("deployment", "run", deployment, "--param", f"as_of={TUESDAY}")
+def _run(server, deployment: str, night: date = TUESDAY) -> str:
+    result = server.cli("deployment", "run", deployment, "--param", f"as_of={night}")
     assert result.returncode == 0, result.stdout + result.stderr
     return re.search(r"UUID: ([0-9a-f-]{36})", result.stdout).group(1)
 
@@ -138,27 +139,50 @@ def _wait_for_files(folder: Path, timeout_s: float) -> list[Path]:
 
 
 @pytest.mark.server
-def test_oversight_serve_keeps_one_councils_schedule_and_runs_it_in_process(tmp_path):
+def test_oversight_serve_runs_night_after_night_apart_from_the_work_pool_and_stops_on_sigterm(tmp_path):
+    """Served from a working folder of its own, as an operator's shell or systemd would: two
+    nights in a row complete (the second used to crash on the first's `./reports`), nothing is
+    written into that folder, the served deployments have names of their own, and SIGTERM stops
+    serve within seconds, leaving its night unpaused (a stopped serve's night turns Late, and
+    the alert says so)."""
     url, expected = _council(tmp_path, "north")
     outbox = tmp_path / "north-outbox"
-    settings = {"OVERSIGHT_NORTH_DATABASE_URL": url, "OVERSIGHT_NORTH_OUTBOX": str(outbox)}
+    settings = {
+        "OVERSIGHT_NORTH_DATABASE_URL": url,
+        "OVERSIGHT_NORTH_OUTBOX": str(outbox),
+        "OVERSIGHT_HOME": str(tmp_path / "home"),
+    }
     oversight = str(Path(sys.executable).with_name("oversight"))
+    folder = tmp_path / "working-folder"
+    folder.mkdir()
+    log = tmp_path / "serve.log"
     with prefect_server(tmp_path / "prefect") as server:
         command = [oversight, "serve", "--council", "north", "--cron", "0 6 * * 1-5"]
-        with running(command, {**server.environment, **settings}, tmp_path / "serve.log"):
+        with running(command, {**server.environment, **settings}, log, cwd=folder) as serving:
             deadline = time.monotonic() + 90
             # serve registers the night, then the alert: wait for both before asserting on either
-            wanted = ("oversight-nightly/north", "oversight-alert/alert")
-            listed = server.cli("deployment", "ls").stdout
-            while not all(name in listed for name in wanted):
-                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
+            wanted = ("oversight-nightly/serve-north", "oversight-alert/serve-north-alert")
+            while not all(server.cli("deployment", "inspect", name).returncode == 0 for name in wanted):
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
                 time.sleep(1)
-                listed = server.cli("deployment", "ls").stdout
-            run = _run(server, "oversight-nightly/north")
-            states = wait_for_runs(server, [run], timeout_s=120)
-        schedule = server.cli("deployment", "inspect", "oversight-nightly/north").stdout
+            states = {}
+            for night in (date(2026, 11, 23), TUESDAY):
+                run = _run(server, "oversight-nightly/serve-north", night)
+                states.update(wait_for_runs(server, [run], timeout_s=120))
+            stopping = time.monotonic()
+            serving.send_signal(signal.SIGTERM)
+            serving.wait(20)
+            stopped_in = time.monotonic() - stopping
+        schedule = server.cli("deployment", "inspect", "oversight-nightly/serve-north").stdout
 
-    assert states == {run: "Completed"}, (tmp_path / "serve.log").read_text()[-3000:]
-    assert "oversight-alert/alert" in listed
+    assert list(states.values()) == ["Completed", "Completed"], log.read_text()[-3000:]
     assert "0 6 * * 1-5" in schedule and "Europe/London" in schedule
-    assert sorted(path.name.split("_")[1] for path in outbox.glob("*.eml")) == sorted(expected)
+    assert "'paused': False" in schedule
+    assert stopped_in < 10
+    assert sorted({path.name.split("_")[1] for path in outbox.glob("*.eml")}) == sorted(expected)
+    assert list(folder.iterdir()) == []  # nothing in the working folder: no `reports` to hide a package
+    reports = tmp_path / "home" / "north" / "reports"
+    assert {p.name for p in reports.glob("*.html")} == {
+        "compliance-2026-11-23.html",
+        "compliance-2026-11-24.html",
+    }

@@ -124,9 +124,11 @@ def test_the_figures_on_the_page_are_the_findings(report_page, site, tmp_path):
     by_case = ("case_discussion_overdue", "case_unallocated")  # listed by case, in tables of their own
     listed = [f for f in findings if f["stage"] != "upcoming" and f["kind"] not in by_case]
     assert len(tables.rows("overdue")) == len(listed)
-    assert {r["Case reference"] for r in tables.rows("unallocated")} == {
-        f["case_id"] for f in findings if f["kind"] == "case_unallocated"
-    } != set()
+    assert (
+        {r["Case reference"] for r in tables.rows("unallocated")}
+        == {f["case_id"] for f in findings if f["kind"] == "case_unallocated"}
+        != set()
+    )
     trend = tables.rows("service_trend")
     assert [r["Day"] for r in trend][-2:] == ["2026-10-31", DAY] and trend[-1]["Within"] == service["Within"]
     # each recurring duty: those past due are the night's findings of its kind
