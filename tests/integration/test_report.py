@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -90,6 +91,12 @@ def test_the_evidence_pack_is_one_folder_with_the_policy_and_the_exceptions(over
     page = (pack / f"evidence-{DAY}.html").read_text(encoding="utf-8")
     assert "The policy in force" in page and "Absences in the last twelve months" in page
     assert "sickness" not in sheet(pack / f"evidence-{DAY}.xlsx", "absences").__repr__()
+    # never why anyone is away: no threshold that differs by kind of absence (the rules that say
+    # what a cancellation for sickness changes are general, and stay)
+    said = re.findall(
+        r"annual leave|unplanned|more than 2 weeks|more than 14 days|more than one month", page, re.I
+    )
+    assert said == []
 
 
 def test_one_teams_report_counts_that_team_alone(oversight, findings, tmp_path):
