@@ -196,6 +196,28 @@ def serve(
     serve_council(council, policy, cron)
 
 
+@app.command("late-alert")
+def late_alert(
+    webhook: Annotated[
+        str,
+        typer.Argument(
+            envvar="OVERSIGHT_OPERATORS_WEBHOOK",
+            help="The operators' Teams Workflows URL (or any webhook taking JSON); kept in a Secret of a Prefect block.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Have the Prefect server itself tell the operators when a night is Late: no worker needed."""
+    if not os.environ.get("PREFECT_API_URL"):
+        typer.echo("oversight late-alert needs PREFECT_API_URL: the server that keeps the schedule", err=True)
+        raise typer.Exit(2)
+    _prefect_defaults()
+    from flows.late_alert import AUTOMATION, BLOCK, install_late_alert
+
+    install_late_alert(webhook)
+    typer.echo(f"installed: the automation {AUTOMATION!r}, posting through the block {BLOCK!r}")
+
+
 @app.command()
 def demo(
     folder: Annotated[

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from html import escape
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
 
@@ -22,6 +23,7 @@ from notifications.settings import DeliverySettings
 from tasks.settings import council_lookup
 
 NIGHTLY = "oversight-nightly"
+LONDON = ZoneInfo("Europe/London")
 OVERRUN_SECONDS = 5400  # a night not finished 90 minutes after it started
 BROKEN = [
     "prefect.flow-run.Failed",
@@ -38,7 +40,6 @@ FINISHED = [
 _ANY_NIGHTLY_RUN = {
     "match": {"prefect.resource.id": "prefect.flow-run.*"},
     "match_related": {"prefect.resource.role": "flow", "prefect.resource.name": NIGHTLY},
-    "parameters": {"flow_run": "{{ event.resource.id }}"},
 }
 TRIGGERS: list[dict[str, object]] = [
     {
@@ -46,6 +47,9 @@ TRIGGERS: list[dict[str, object]] = [
         "description": "A nightly run failed, crashed, timed out or is late",
         "type": "event",
         **_ANY_NIGHTLY_RUN,
+        # the state that raised the alert, not the run's state when the alert runs (a Late run
+        # whose worker came back is Submitting by then)
+        "parameters": {"flow_run": "{{ event.resource.id }}", "event": "{{ event.event }}"},
         "expect": BROKEN,
         "posture": "Reactive",
         "threshold": 1,
@@ -55,6 +59,7 @@ TRIGGERS: list[dict[str, object]] = [
         "description": f"A nightly run has not finished {OVERRUN_SECONDS // 60} minutes after it started",
         "type": "event",
         **_ANY_NIGHTLY_RUN,
+        "parameters": {"flow_run": "{{ event.resource.id }}"},
         "after": ["prefect.flow-run.Running"],
         "expect": FINISHED,
         "for_each": ["prefect.resource.id"],
@@ -66,9 +71,11 @@ TRIGGERS: list[dict[str, object]] = [
 
 
 @flow(name="oversight-alert")
-def alert(flow_run: str) -> list[str]:
+def alert(flow_run: str, event: str | None = None) -> list[str]:
     """Tell the operators of the council whose nightly run `flow_run` (an event's resource id,
-    `prefect.flow-run.<id>`, or the bare id) is in trouble; returns where the alert went."""
+    `prefect.flow-run.<id>`, or the bare id) is in trouble; returns where the alert went.
+    `event` is the state change that raised the alert (`prefect.flow-run.Late`); without one
+    (a night that overran), the run's state now."""
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_UI_URL
 
@@ -78,14 +85,15 @@ def alert(flow_run: str) -> list[str]:
     council = run.parameters.get("council")
     # the channels only: the council's database may be the very thing that is broken
     delivery = DeliverySettings.from_lookup(council_lookup(council))
-    state = run.state.name if run.state else "Unknown"
+    state = event.rsplit(".", 1)[-1] if event else run.state.name if run.state else "Unknown"
     what = "has not finished" if state in ("Running", "Pending") else f"is {state}"
     name = council or "the council"
     link = (
         f"{PREFECT_UI_URL.value()}/runs/flow-run/{run_id}" if PREFECT_UI_URL.value() else f"flow run {run_id}"
     )
     text = (
-        f"Oversight's nightly run for {name} ({run.name}, due {run.expected_start_time:%Y-%m-%d %H:%M %Z}) "
+        f"Oversight's nightly run for {name} ({run.name}, due "
+        f"{run.expected_start_time.astimezone(LONDON):%Y-%m-%d %H:%M} London time) "
         f"{what}. Reminders may not have gone out this morning.\n\nSee {link}\n"
     )
     logger = get_run_logger()

@@ -96,12 +96,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def prefect_server(
-    home: Path, database_url: str | None = None, startup_s: float = 120
+    home: Path, database_url: str | None = None, startup_s: float = 120, settings: Mapping[str, str] = {}
 ) -> Iterator[PrefectServer]:
-    """`prefect server start` on a free loopback port, on its own SQLite or on `database_url`."""
+    """`prefect server start` on a free loopback port, on its own SQLite or on `database_url`,
+    with `settings` in its environment too."""
     port = free_port()
     api_url = f"http://{LOOPBACK}:{port}/api"
     extra = {"PREFECT_SERVER_DATABASE_CONNECTION_URL": database_url} if database_url else {}
+    extra.update(settings)
     environment = prefect_environment(home, {**extra, "PREFECT_API_URL": api_url})
     # host and port as settings, not only flags: the UI reads them to find its API
     server_environment = {k: v for k, v in environment.items() if k != "PREFECT_API_URL"}
