@@ -6,6 +6,7 @@ Only loopback pages are opened; background networking is off so Chromium itself 
 from __future__ import annotations
 
 import os
+import tempfile
 import shutil
 import subprocess
 from pathlib import Path
@@ -88,7 +89,9 @@ def print_to_pdf(url: str, profile: Path, path: Path) -> Path:
 
 def kept_output(name: str) -> Path:
     """Where a test keeps what a person would want to look at afterwards (screenshots, PDFs):
-    `OVERSIGHT_TEST_OUTPUT`, or `test-output/` in the working folder."""
-    folder = Path(os.environ.get("OVERSIGHT_TEST_OUTPUT", "test-output")) / name
+    `OVERSIGHT_TEST_OUTPUT`, or `oversight-test-output/` in the system's temporary folder (never
+    the checkout, which a test run leaves as it found it)."""
+    default = Path(tempfile.gettempdir()) / "oversight-test-output"
+    folder = Path(os.environ.get("OVERSIGHT_TEST_OUTPUT") or default) / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder

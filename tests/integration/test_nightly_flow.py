@@ -185,3 +185,31 @@ def test_on_the_first_working_day_of_the_week_each_manager_gets_a_summary_once(
     again = nightly(as_of=monday)
     assert (again.queued, again.sent) == (0, [])
     assert not [m for m in nightly(as_of=TUESDAY, dry_run=True).messages if "week of" in m.subject]
+
+
+def test_two_councils_set_up_by_database_url_alone_keep_their_outboxes_and_reports_apart(
+    tmp_path, monkeypatch
+):
+    """The same export in two councils, so every message of one has the name of a message of the
+    other (weekly summaries included, on a Monday): nothing is overwritten, nothing shared."""
+    from models.db import open_database
+
+    monkeypatch.delenv("OVERSIGHT_REPORTS")  # each council's own folder, as a fresh install has it
+    monday = date(2026, 11, 23)
+    nights = {}
+    for council in ("north", "south"):
+        url = f"sqlite:///{tmp_path / council}.db"
+        import_paths(open_database(url), [write_folder(tmp_path / f"{council}-csv", GOOD)])
+        monkeypatch.setenv(f"OVERSIGHT_{council.upper()}_DATABASE_URL", url)
+        nights[council] = nightly(council=council, as_of=monday)
+    home = tmp_path / "home"
+    for council, night in nights.items():
+        outbox = home / council / "outbox"
+        assert sorted(p.name for p in outbox.glob("*.eml")) == sorted(
+            m.key.replace("/", "_") + ".eml" for m in night.messages
+        )
+        assert any("week of" in m.subject for m in night.messages)
+        assert night.report and all(path.parent == home / council / "reports" for path in night.report)
+    assert {p.name for p in (home / "north" / "outbox").iterdir()} == {
+        p.name for p in (home / "south" / "outbox").iterdir()
+    }  # the same names, in folders of their own

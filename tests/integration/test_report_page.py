@@ -1,6 +1,6 @@
 """The nightly report page as a person sees it: opened in headless Chromium from a loopback server,
 its figures read off the rendered page and checked against the findings, a screenshot and a
-printed PDF kept as test output (`test-output/report/`).
+printed PDF kept as test output (`oversight-test-output/report/` in the temporary folder).
 
 Headless Chromium cannot dump a page with JavaScript switched off, so "works with JavaScript
 off" is checked on the file: no script, no event handler, no `javascript:` link."""
