@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.cells import as_data
 from reports.tables import Format, Table, Value
 
 _BOLD = Font(bold=True)
@@ -28,11 +29,17 @@ def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
     contents.column_dimensions["A"].width = 22
     contents.column_dimensions["B"].width = 60
     contents.column_dimensions["C"].width = 110
-    contents.append([_cell(contents, heading, font=_BOLD)])
+    contents.append([_cell(contents, as_data(heading), font=_BOLD)])
     contents.append([])
     contents.append([_cell(contents, name, font=_BOLD) for name in ("Sheet", "Table", "How it is computed")])
     for table in tables:
-        contents.append([table.key, table.title, _cell(contents, table.method, alignment=_WRAP)])
+        contents.append(
+            [
+                _text_cell(contents, table.key),
+                _text_cell(contents, table.title),
+                _cell(contents, as_data(table.method), alignment=_WRAP),
+            ]
+        )
     for table in tables:
         sheet = book.create_sheet(table.key)
         for index, column in enumerate(table.columns):
@@ -40,7 +47,7 @@ def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
                 column.name, table.rows, index
             )
         sheet.freeze_panes = "A2"
-        sheet.append([_cell(sheet, column.name, font=_BOLD) for column in table.columns])
+        sheet.append([_cell(sheet, as_data(column.name), font=_BOLD) for column in table.columns])
         for row in table.rows:
             sheet.append(
                 [
@@ -61,7 +68,7 @@ def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:
         path = folder / f"{table.key}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(column.name for column in table.columns)
+            writer.writerow(as_data(column.name) for column in table.columns)
             for row in table.rows:
                 writer.writerow(
                     _text(value, column.format) for value, column in zip(row, table.columns, strict=True)
@@ -77,6 +84,8 @@ def _value(sheet: Worksheet, value: Value, format: Format) -> object:
         return _cell(sheet, value / 100, number_format="0%")  # type: ignore[operator]
     if isinstance(value, date):
         return _cell(sheet, value, number_format="yyyy-mm-dd")
+    if isinstance(value, str):
+        return _text_cell(sheet, value)
     return value
 
 
@@ -85,11 +94,20 @@ def _text(value: Value, format: Format) -> str:
         return ""
     if format is Format.PERCENT:
         return f"{value:.1f}"
-    return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return as_data(value) if isinstance(value, str) else str(value)
+
+
+def _text_cell(sheet: Worksheet, text: str) -> WriteOnlyCell:
+    """Text as text: neutralised, and typed as a string whatever it starts with."""
+    return _cell(sheet, as_data(text))
 
 
 def _cell(sheet: Worksheet, value: object, **style: object) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never "f": openpyxl takes any text starting with "=" for a formula
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell

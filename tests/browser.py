@@ -6,9 +6,9 @@ Only loopback pages are opened; background networking is off so Chromium itself 
 from __future__ import annotations
 
 import os
-import tempfile
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
