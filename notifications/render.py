@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,9 +32,20 @@ class TeamsPost:
     text: str
 
 
+# Markdown that text from the data must not make: links (no brackets, no link), emphasis, code,
+# headings, tables, HTML.
+_MARKDOWN = re.compile(r"([\\`*_\[\]#<>~|!])")
+
+
+def markdown_text(text: object) -> str:
+    """Data shown as itself in a Teams post: every character Markdown would act on escaped, so a
+    name like `[Click here](http://evil.example)` is text, not a link."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("notifications", "templates"),
         autoescape=select_autoescape(
             enabled_extensions=("html",), disabled_extensions=("txt",), default=True
@@ -43,6 +55,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["md"] = markdown_text
+    return env
 
 
 def subject_of(digest: Digest) -> str:

@@ -106,3 +106,15 @@ def test_a_digest_too_long_for_one_teams_post_goes_as_several_each_item_in_exact
     assert len(posts) > 1 and all(len(post.text) <= TEAMS_LIMIT for post in posts)
     assert sorted(items) == sorted(f.key for f in findings), "every item once"
     assert posts[0].subject.endswith(f"(part 1 of {len(posts)})") and "more" not in posts[-1].text
+
+
+def test_markdown_in_the_data_is_text_in_a_teams_post():
+    """A name that would be a link and bold text in a managers' channel (security review)."""
+    hostile = "- [Click here](http://evil.example/phish) **BOLD**"
+    people = {**PEOPLE, "S": staff("S", name=hostile)}
+    [digest] = build_digests(
+        every_notice([finding(Kind.RECORD_NOT_WRITTEN, (Recipient("M", As.SUPERVISOR),))]), people, AS_OF
+    )
+    [post] = render_teams(digest)
+    assert r"- \[Click here\](http://evil.example/phish) \*\*BOLD\*\*" in post.text
+    assert "[Click here](" not in post.text and "**BOLD**" not in post.text
