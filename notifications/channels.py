@@ -61,10 +61,17 @@ def as_email(message: Outgoing, sender: str) -> bytes:
     return email.as_bytes(policy=_WIRE)
 
 
+# Characters Python counts as line breaks but mail does not (U+2028, U+0085, ...): in the data
+# they are spaces, or a line measured short goes out too long and the relay refuses it for good.
+_NOT_MAIL_LINE_BREAKS = str.maketrans(dict.fromkeys("\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
 def _body(text: str, subtype: str) -> MIMEText:
     """A body part sent as it is (8bit when not ASCII), quoted-printable only when a line is too
-    long for SMTP: as `EmailMessage` chose, so the outbox's files stay readable."""
-    too_long = any(len(line.encode()) > _LONGEST_LINE for line in text.splitlines())
+    long for SMTP, measured in the bytes it takes on the wire: as `EmailMessage` chose, so the
+    outbox's files stay readable."""
+    text = text.translate(_NOT_MAIL_LINE_BREAKS)
+    too_long = any(len(line.encode()) > _LONGEST_LINE for line in text.replace("\r\n", "\n").split("\n"))
     return MIMEText(text, subtype, _QUOTED if too_long else _PLAIN)
 
 

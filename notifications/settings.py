@@ -61,7 +61,9 @@ class DeliverySettings:
             apprise_config=config,
             teams_tags=_tags_in(config),
             managers_channel=settings.get("TEAMS_MANAGERS"),
-            outbox=Path(settings.get("OUTBOX") or council_home(settings.council, settings.environ) / "outbox"),
+            outbox=Path(
+                settings.get("OUTBOX") or council_home(settings.council, settings.environ) / "outbox"
+            ),
             workers=int(settings.get("DELIVERY_WORKERS") or 4),
             retries=int(settings.get("RETRIES") or 3),
             backoff_seconds=float(settings.get("RETRY_BACKOFF") or 2.0),

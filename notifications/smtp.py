@@ -15,6 +15,7 @@ import socket
 import ssl
 import threading
 from dataclasses import dataclass, field
+from email.utils import formataddr
 
 import apprise
 from apprise.plugins.email import NotifyEmail
@@ -57,7 +58,9 @@ class Relay:
 
     @property
     def from_header(self) -> str:
-        return f"{self.sender_name} <{self.sender}>"
+        """The display name and the address as one mailbox: a name with a comma is quoted, a
+        name that is not ASCII is encoded on its own (never the address with it)."""
+        return formataddr((self.sender_name, self.sender))
 
     def tls(self) -> ssl.SSLContext:
         context = ssl.create_default_context()
