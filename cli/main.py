@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from models.councils import CouncilSettingsError
+from models.csvfiles import shown_problems
 from models.db import open_database
 from models.db_errors import database_problem
 from models.home import council_home, made
@@ -79,8 +80,8 @@ def import_command(
     try:
         report = import_paths(_database(url), paths)
     except ImportRejected as rejected:
-        for problem in rejected.problems:
-            typer.echo(str(problem), err=True)
+        for line in shown_problems(rejected.problems):
+            typer.echo(line, err=True)
         typer.echo(f"import rejected: {len(rejected.problems)} problem(s); nothing was changed", err=True)
         raise typer.Exit(2) from None
     except OperationalError as error:

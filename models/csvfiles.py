@@ -81,6 +81,20 @@ class Stored:
     erased: frozenset[str] = frozenset()
 
 
+PROBLEMS_SHOWN = 100  # per file: one bad column repeats on every line, and a screen holds no more
+
+
+def shown_problems(problems: Iterable[Problem], limit: int = PROBLEMS_SHOWN) -> Iterator[str]:
+    """Each problem as `file:line: column: message`, at most `limit` a file, then how many more."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    for file, found in by_file.items():
+        yield from map(str, found[:limit])
+        if len(found) > limit:
+            yield f"{file}: and {len(found) - limit} more problem(s) in this file"
+
+
 def collect_files(paths: Iterable[Path], parsed: ParsedImport) -> list[Path]:
     """The contract files named, or found in the folders named. A CSV that is not one of the
     contract's is an error when named, and skipped with a warning when found in a folder."""
@@ -157,13 +171,16 @@ def _parse_file(path: Path, table: Input, parsed: ParsedImport) -> None:
         return
     with path.open(encoding="utf-8-sig", newline="") as text:
         reader = csv.reader(text, strict=True)
+        started = [1]  # the line the record being read starts on
         try:
-            records = _records(reader)
+            records = _records(reader, started)
             for _, header in islice(records, 1):
                 if _read_header(name, table, header, parsed):
                     _FileReader(name, table, header, parsed).read(records)
         except csv.Error as error:
-            parsed.problems.append(Problem(name, reader.line_num, "-", f"not valid CSV: {error}"))
+            # an unclosed quote is found only at the end of the file: name the line it opened on
+            line = started[0] if "end of data" in str(error) else reader.line_num
+            parsed.problems.append(Problem(name, line, "-", f"not valid CSV: {error}"))
             return
     if reader.line_num == 0:
         parsed.problems.append(Problem(name, 1, "-", "empty file: a header row is required"))
@@ -189,13 +206,13 @@ def _not_utf8(path: Path) -> Problem | None:
     return None
 
 
-def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted field may hold line breaks)."""
-    start = 1
+def _records(reader: Any, started: list[int]) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted field may hold line breaks); `started`
+    holds the start of the record being read, for an error in the middle of one."""
     csv.field_size_limit(MAX_FIELD)
     for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
+        yield started[0], cells
+        started[0] = reader.line_num + 1
 
 
 def _read_header(name: str, table: Input, cells: list[str], parsed: ParsedImport) -> bool:

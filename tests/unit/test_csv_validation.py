@@ -374,3 +374,24 @@ def test_problems_come_in_line_order_and_duplicates_are_found_across_chunks(tmp_
         "cases.csv:8: -: 2 fields where the header has 5",
         "cases.csv:10: case_id: duplicate C-6 (first on line 9)",
     ]
+
+
+def test_an_unclosed_quote_is_named_at_the_line_where_it_opens(tmp_path):
+    files = {
+        **GOOD,
+        "closures.csv": 'date,reason\n2026-12-29,"Closure\n2026-12-30,Closure\n2026-12-31,Closure\n',
+    }
+    assert [p for p in problems(tmp_path, files) if "not valid CSV" in p] == [
+        "closures.csv:2: -: not valid CSV: unexpected end of data"
+    ]
+
+
+def test_at_most_a_hundred_problems_are_shown_a_file_then_how_many_more():
+    from models.csvfiles import Problem, shown_problems
+
+    found = [Problem("staff.csv", line, "email", "not an address") for line in range(2, 252)]
+    found.append(Problem("cases.csv", 2, "category", "bad"))
+    shown = list(shown_problems(found))
+    assert len(shown) == 102
+    assert shown[99] == "staff.csv:101: email: not an address"
+    assert shown[100:] == ["staff.csv: and 150 more problem(s) in this file", "cases.csv:2: category: bad"]
