@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -34,8 +35,25 @@ def _interval(value: Any) -> Interval:
     return value if isinstance(value, Interval) else Interval.parse(str(value))
 
 
-IntervalField = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(str)]
+def _at_least_a_day(interval: Interval) -> Interval:
+    if not interval.days and not interval.months:
+        raise ValueError("an interval of at least one day")
+    return interval
+
+
+IntervalField = Annotated[
+    Interval, BeforeValidator(_interval), AfterValidator(_at_least_a_day), PlainSerializer(str)
+]
 SpanField = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(Interval.as_span)]
+# how often something recurs: a span, but never none at all
+EverySpanField = Annotated[
+    Interval, BeforeValidator(_interval), AfterValidator(_at_least_a_day), PlainSerializer(Interval.as_span)
+]
+MAX_WORKING_DAYS = 260  # a year of working days: anything more is a mistake in the file
+MAX_MONTHS = 120
+MAX_FILE_BYTES = 1 << 20  # a policy file is a page or two of settings
+MAX_DEPTH = 20  # levels of nesting; the deepest real setting is five
+MAX_SETTINGS = 20_000  # values in a file with its aliases expanded: the presets hold about 600
 
 
 class _Strict(BaseModel):
@@ -80,14 +98,14 @@ class Switch(_Strict):
 
 
 class MonthsLimit(_Strict):
-    months: int = Field(ge=0)
+    months: int = Field(ge=0, le=MAX_MONTHS)
     source: str
 
 
 class WorkingDays(_Strict):
     """Something to be done within `within_working_days` working days of an event."""
 
-    within_working_days: int = Field(ge=0)
+    within_working_days: int = Field(ge=0, le=MAX_WORKING_DAYS)
     source: str
 
 
@@ -159,8 +177,8 @@ class Escalation(_Strict):
     """After how many working days overdue a chase becomes an escalation to the line manager,
     and how often an unresolved finding is brought up again meanwhile."""
 
-    after_working_days: int = Field(ge=0)
-    remind_every_working_days: int = Field(ge=1)
+    after_working_days: int = Field(ge=0, le=MAX_WORKING_DAYS)
+    remind_every_working_days: int = Field(ge=1, le=MAX_WORKING_DAYS)
     source: str
 
 
@@ -189,7 +207,7 @@ class Duty(_Strict):
     or after the member of staff's start date when it never was. `from`: the day the duty began,
     nothing being owed under it before then."""
 
-    every: SpanField
+    every: EverySpanField
     source: str
     from_: date | None = Field(
         default=None, alias="from", description=_FROM, exclude_if=lambda day: day is None
@@ -241,7 +259,7 @@ class Agreements(_Strict):
 class Policy(_Strict):
     name: str
     title: str
-    upcoming_within_days: int = Field(ge=0, description="How far ahead upcoming work is shown.")
+    upcoming_within_days: int = Field(ge=0, le=366, description="How far ahead upcoming work is shown.")
     escalation: Escalation
     supervision: Supervision
     rebooking: WorkingDays
@@ -307,7 +325,7 @@ def _key_lines(path: Path) -> dict[tuple[str, ...], int]:
                 lines[at + (str(index),)] = item.start_mark.line + 1
                 walk(item, at + (str(index),))
 
-    root = yaml.compose(path.read_text(encoding="utf-8"))
+    root = _compose(path)
     if root is not None:
         walk(root, ())
     return lines
@@ -326,14 +344,118 @@ def _resolve(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
     path = _locate(name_or_path)
     if str(path) in seen:
         raise PolicyError([f"{path}:-: extends: policy extends itself through {' -> '.join(seen)}"])
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = _GuardedLoader(_policy_text(path)).get_single_data_or_none(path) or {}
     if not isinstance(raw, dict):
         raise PolicyError([f"{path}:1: -: a policy file is a mapping of settings"])
     _respell(raw)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    return _merge(_resolve(str(parent), seen + (str(path),)), raw)
+    return _merge(_resolve(_parent(path, parent), seen + (str(path),)), raw)
+
+
+def _parent(path: Path, parent: object) -> str:
+    """What `extends:` may name: a preset, or a policy file in the same folder as this one."""
+    name = str(parent)
+    if (PRESETS / f"{name}.yaml").is_file():
+        return name
+    if not isinstance(parent, str) or Path(name).name != name or name in ("", ".", ".."):
+        raise PolicyError(
+            [
+                f"{path}:-: extends: {name!r} is neither a preset ({', '.join(preset_names())}) nor a file beside this policy"
+            ]
+        )
+    beside = path.parent / name
+    if not beside.is_file():
+        raise PolicyError([f"{path}:-: extends: no preset or file beside this policy called {name!r}"])
+    return str(beside)
+
+
+def _policy_text(path: Path) -> str:
+    """The file's text: at most `MAX_FILE_BYTES`, UTF-8, no NUL."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise PolicyError([f"{path}:1: -: {size:,} bytes: a policy file is at most {MAX_FILE_BYTES:,}"])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise PolicyError(
+            [f"{path}:{line}: -: not UTF-8 text ({error.reason} at byte {error.start})"]
+        ) from None
+    if "\0" in text:
+        raise PolicyError([f"{path}:{text.count(chr(10), 0, text.index(chr(0))) + 1}: -: a NUL character"])
+    return text
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """YAML as a policy file needs it: no nesting deeper than `MAX_DEPTH` (each level is a
+    recursion), and aliases (the presets share a rule or two with `*name`) only while the
+    settings they stand for stay few: a "billion laughs" expands a few lines of aliases of
+    aliases into more settings than memory holds."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", mark
+                )
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+    def get_single_data_or_none(self, path: Path) -> Any:
+        try:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            if _expanded_size(node, {}) > MAX_SETTINGS:
+                raise PolicyError([f"{path}:1: -: its aliases stand for more than {MAX_SETTINGS:,} settings"])
+            return self.construct_document(node)
+        except yaml.MarkedYAMLError as error:
+            raise _yaml_problem(path, error) from None
+        except yaml.YAMLError as error:
+            raise PolicyError([f"{path}:1: -: not valid YAML ({error})"]) from None
+        finally:
+            self.dispose()
+
+
+def _expanded_size(node: yaml.Node, known: dict[int, int]) -> int:
+    """How many values the document holds once every alias is expanded, found without expanding
+    it (each node, aliased or not, is measured once)."""
+    if id(node) in known:
+        return known[id(node)]
+    known[id(node)] = 1  # a node that contains itself counts once
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    size = 1 + sum(_expanded_size(child, known) for child in children)
+    known[id(node)] = size
+    return size
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    loader = _GuardedLoader(_policy_text(path))
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_problem(path, error) from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> PolicyError:
+    line = error.problem_mark.line + 1 if error.problem_mark else 1
+    return PolicyError([f"{path}:{line}: -: {error.problem}"])
 
 
 def _locate(name_or_path: str) -> Path:

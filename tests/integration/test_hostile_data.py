@@ -84,3 +84,44 @@ def test_the_evidence_pack_is_data_too(oversight, tmp_path):
     assert any(
         c.value == "'" + HOSTILE["S2"] for s in workbook.worksheets for row in s.iter_rows() for c in row
     )
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    "why, content, says",
+    [
+        ("a billion laughs", "extends: default\n" + LAUGHS, "its aliases stand for more than"),
+        ("a file of 2 MB", "extends: default\n" + "# padding\n" * 200_000, "a policy file is at most"),
+        (
+            "a number past all reason",
+            "extends: default\nescalation: {after_working_days: 1.0e+30, remind_every_working_days: 3, source: x}\n",
+            "escalation.after_working_days",
+        ),
+        (
+            "a duty every 0 days",
+            "extends: default\nappraisals: {every: 0 days, source: x}\n",
+            "appraisals.every",
+        ),
+        ("a NUL byte", "extends: default\ntitle: a\0b\n", "a NUL character"),
+        ("Latin-1, not UTF-8", "extends: default\ntitle: caf\xe9\n".encode("latin-1"), "not UTF-8 text"),
+        (
+            "100,000 levels of nesting",
+            "extends: default\nx: " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "nested more than",
+        ),
+        ("extends reaching outside", "extends: /proc/self/environ\n", "is neither a preset"),
+    ],
+)
+def test_a_hostile_policy_file_is_one_line_of_refusal(why, content, says, tmp_path):
+    """Each attack on `oversight policy check` ends in one line naming the file: exit 2, quickly,
+    never a traceback nor gigabytes of memory."""
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    result = CliRunner().invoke(app, ["policy", "check", str(path)])
+    assert result.exit_code == 2, (why, result.output[-2000:])
+    assert result.stderr.startswith(f"{path}:") and says in result.stderr, (why, result.stderr)
+    assert "Traceback" not in result.output
