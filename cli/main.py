@@ -23,7 +23,7 @@ from models.councils import CouncilSettingsError
 from models.csvfiles import shown_problems
 from models.db import open_database
 from models.db_errors import database_problem
-from models.home import council_home, made
+from models.home import council_home, made, private_files
 from models.policy.evaluate import evaluate
 from models.policy.findings import findings_document
 from models.policy.policy import Policy, PolicyError, load_policy
@@ -33,7 +33,13 @@ from tasks.settings import CouncilSettings, council_settings
 if TYPE_CHECKING:  # the flow module imports Prefect, which must see our settings first
     from flows.nightly import NightlySummary
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Oversight: supervision compliance for children's social care. Import a council's "
+    "exports, see the findings, run the night (reminders and the compliance report), and serve "
+    "its schedule.",
+)
 policy_app = typer.Typer(no_args_is_help=True, help="Show a preset or check a council's policy file.")
 app.add_typer(policy_app, name="policy")
 
@@ -55,6 +61,11 @@ PolicyOption = Annotated[
     str,
     typer.Option("--policy", envvar="OVERSIGHT_POLICY", help="A preset name or a policy file."),
 ]
+
+
+@app.callback()
+def _every_command() -> None:
+    private_files()
 
 
 def today_in_london() -> date:
@@ -130,6 +141,7 @@ def report(
 ) -> None:
     """Write the compliance report for a day: figures by service, line and team, with a 12-month trend."""
     from models.compliance.report import build_report
+    from reports.private import UnsafeFolder
     from reports.publish import FORMATS, write_report
 
     formats = format or (["html", "xlsx"] if evidence else ["html"])
@@ -146,7 +158,12 @@ def report(
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    for path in write_report(built, out or settings.reports, formats, evidence):
+    try:
+        written = write_report(built, out or settings.reports, formats, evidence)
+    except UnsafeFolder as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    for path in written:
         typer.echo(f"wrote {path}")
 
 

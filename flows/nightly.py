@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
+from models.home import private_files
 from models.messages import Outgoing
 from notifications.delivery import DeliveryReport
 from tasks.council import (
@@ -95,6 +96,7 @@ def nightly(
     the summary shows what would be. When a message could not be delivered the run ends Failed
     and calling the flow raises `UndeliveredMessages`, which carries the summary.
     """
+    private_files()
     as_of = as_of or night_of(flow_run.get_scheduled_start_time())
     settings = resolve_council(council)
     url, delivery = settings.database_url, settings.delivery

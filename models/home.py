@@ -38,3 +38,10 @@ def made(folder: Path) -> Path:
 def default_database_url(environ: Mapping[str, str] = os.environ) -> str:
     """The embedded SQLite database of the installation's one council, in its own folder."""
     return f"sqlite:///{made(council_home(None, environ)) / 'oversight.db'}"
+
+
+def private_files() -> None:
+    """From now on, whatever this process creates (the SQLite database and its WAL, reports,
+    the outbox, Prefect's own files) is readable by its account only, whatever the umask it was
+    started with: the database holds absences, which are health data."""
+    os.umask(0o077)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.cells import as_data
+from reports.private import private_folder, write_private
 from reports.tables import Format, Table, Value
 
 _BOLD = Font(bold=True)
@@ -55,25 +57,24 @@ def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
                     for value, column in zip(row, table.columns, strict=True)
                 ]
             )
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_private(path, buffer.getvalue())
 
 
 def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:
     """One UTF-8 CSV per table, header first; percentages to one decimal place, dates ISO."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(folder)
     written = []
     for table in tables:
-        path = folder / f"{table.key}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(as_data(column.name) for column in table.columns)
-            for row in table.rows:
-                writer.writerow(
-                    _text(value, column.format) for value, column in zip(row, table.columns, strict=True)
-                )
-        written.append(path)
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(as_data(column.name) for column in table.columns)
+        for row in table.rows:
+            writer.writerow(
+                _text(value, column.format) for value, column in zip(row, table.columns, strict=True)
+            )
+        written.append(write_private(folder / f"{table.key}.csv", text.getvalue().encode("utf-8")))
     return written
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from models.compliance.report import ComplianceReport
 from reports.files import write_csvs, write_workbook
 from reports.html import render_html
+from reports.private import private_folder, write_private
 from reports.tables import report_tables
 
 FORMATS = ("html", "xlsx", "csv")
@@ -24,14 +25,13 @@ def write_report(
     name = report_name(report, evidence)
     if evidence:
         folder = folder / name
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(folder)
     tables = report_tables(report, evidence)
     written = []
     for format in formats:
         if format == "html":
             path = folder / f"{name}.html"
-            path.write_text(render_html(report, tables, evidence), encoding="utf-8")
-            written.append(path)
+            written.append(write_private(path, render_html(report, tables, evidence).encode("utf-8")))
         elif format == "xlsx":
             heading = f"Supervision compliance {report.council or ''} {report.as_of} ({report.policy.title})"
             written.append(write_workbook(tables, folder / f"{name}.xlsx", " ".join(heading.split())))

@@ -125,3 +125,50 @@ def test_a_hostile_policy_file_is_one_line_of_refusal(why, content, says, tmp_pa
     assert result.exit_code == 2, (why, result.output[-2000:])
     assert result.stderr.startswith(f"{path}:") and says in result.stderr, (why, result.stderr)
     assert "Traceback" not in result.output
+
+
+def test_a_link_planted_in_the_reports_folder_is_replaced_never_followed(oversight, tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in (f"compliance-{DAY}.html", f"compliance-{DAY}.xlsx"):
+        (out / name).symlink_to(target)
+    (out / f"compliance-{DAY}-csv").mkdir()
+    (out / f"compliance-{DAY}-csv" / "supervision.csv").symlink_to(target)
+    result = oversight(
+        "report", "--as-of", DAY, "--format", "html", "--format", "xlsx", "--format", "csv", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert target.read_text() == "keep me"
+    assert not any(path.is_symlink() for path in out.rglob("*"))
+    linked = tmp_path / "linked-folder"
+    linked.symlink_to(out)
+    refused = oversight("report", "--as-of", DAY, "--out", str(linked))
+    assert refused.exit_code == 2 and "is a symbolic link" in refused.stderr
+
+
+def test_what_a_run_writes_is_readable_by_its_account_only_whatever_the_umask(
+    database_url, tmp_path, monkeypatch
+):
+    import os
+    import stat
+
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", database_url)
+    previous = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(app, ["import", str(_hostile_export(tmp_path / "export"))])
+        assert result.exit_code == 0
+        result = CliRunner().invoke(
+            app, ["report", "--as-of", DAY, "--evidence", "--out", str(tmp_path / "out")]
+        )
+        assert result.exit_code == 0, result.output
+    finally:
+        os.umask(previous)
+    written = [p for p in (tmp_path / "out").rglob("*")]
+    if database_url.startswith("sqlite"):
+        written += [p for p in tmp_path.glob("oversight.db*")]
+    assert written
+    for path in written:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, (path, oct(mode))
