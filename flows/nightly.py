@@ -24,7 +24,7 @@ from tasks.council import (
     record_findings,
     resolve_council,
 )
-from tasks.housekeeping import erase_old_leavers, prune_history
+from tasks.housekeeping import erase_old_leavers, prune_history, prune_old_files
 from tasks.reminders import decide_reminders, deliver_reminders, load_notice_history, store_reminders
 from tasks.report import build_compliance, decide_weekly_summaries, publish_report
 
@@ -127,6 +127,9 @@ def nightly(
     summary.delivery = delivered = deliver_reminders(url, delivery, as_of)
     summary.report = publish_report(quote(report), settings.reports)
     summary.pruned = prune_history(url, as_of, settings.retention)
+    files = prune_old_files([settings.reports, delivery.outbox], as_of, rules)
+    if files:
+        summary.pruned["report and outbox files deleted"] = files
     undelivered = len(delivered.failed) + len(delivered.given_up)
     publish_summary(settings.label, as_of, policy, summary.findings, len(delivered.sent), undelivered)
     if summary.undelivered:

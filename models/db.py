@@ -72,6 +72,9 @@ def _sqlite_pragmas(dbapi_connection: Any, wait_ms: int) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
+    # what is deleted is overwritten, not left in a free page: a leaver erased under the
+    # retention rule must not be readable from the file afterwards
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -22,8 +22,11 @@ them and what they were told, and remembers their id so a later import skips the
 
 from __future__ import annotations
 
+import re
+import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select, update
 
@@ -136,4 +139,48 @@ def erase_leavers(engine: Engine, as_of: date, rule: LeaversRetention | None) ->
             insert(ErasedStaffRow),
             [{"staff_id": staff_id, "left_on": leavers[staff_id], "erased_on": as_of} for staff_id in ids],
         )
+    if engine.dialect.name == "postgresql":
+        _vacuum(engine, [name for name, count in removed.items() if count])
     return {name: count for name, count in removed.items() if count}
+
+
+def _vacuum(engine: Engine, tables: list[str]) -> None:
+    """PostgreSQL keeps a deleted row in its table until a vacuum: run one on the tables the
+    erase touched, at once, rather than whenever autovacuum comes round (outside a transaction,
+    as VACUUM must be)."""
+    if not tables:
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM " + ", ".join(sorted(tables)))
+
+
+DATED = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def prune_files(folders: list[Path], as_of: date, rule: LeaversRetention | None) -> int:
+    """Delete the reports, evidence packs and outbox files of nights further back than the policy
+    keeps a leaver's records: they name people, and a leaver's name must go with their rows.
+    Files are known by the night in their name (`compliance-2026-11-24.html`,
+    `2026-11-24_S1_outbox_....eml`); anything else is left alone. Returns how many went."""
+    if rule is None:
+        return 0
+    removed = 0
+    for folder in folders:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in folder.iterdir():
+            night = DATED.search(path.name)
+            if night is None:
+                continue
+            try:
+                day = date.fromisoformat(night.group(1))
+            except ValueError:
+                continue
+            if rule.leavers_kept_for.after(day) >= as_of:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+    return removed

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
 from models.policy.policy import Policy
-from models.retention import Retention, erase_leavers, prune
+from models.retention import Retention, erase_leavers, prune, prune_files
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
@@ -21,3 +22,10 @@ def prune_history(database_url: str, as_of: date, retention: Retention) -> dict[
 def erase_old_leavers(database_url: str, as_of: date, policy: Policy) -> dict[str, int]:
     """The policy's retention rule for leavers' records, applied before the night is evaluated."""
     return erase_leavers(open_database(database_url), as_of, policy.retention)
+
+
+@task(cache_policy=NO_CACHE)
+def prune_old_files(folders: list[Path], as_of: date, policy: Policy) -> int:
+    """Reports, evidence packs and outbox files of nights older than the policy keeps a leaver's
+    records: they name people, and a leaver's name must go with their rows."""
+    return prune_files(folders, as_of, policy.retention)

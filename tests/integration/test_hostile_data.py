@@ -172,3 +172,37 @@ def test_what_a_run_writes_is_readable_by_its_account_only_whatever_the_umask(
     for path in written:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, (path, oct(mode))
+
+
+def test_retention_takes_a_leaver_out_of_old_reports_and_outbox_files_and_the_database_file(tmp_path):
+    """Files of nights older than the policy keeps a leaver's records go; later ones stay. A
+    deleted row is overwritten in SQLite's file (`secure_delete`), not left in a free page."""
+    from datetime import date
+
+    from models.db import open_database
+    from models.policy.policy import load_policy
+    from models.retention import prune_files
+
+    reports, outbox = tmp_path / "reports", tmp_path / "outbox"
+    for folder in (reports, outbox):
+        folder.mkdir()
+    old = [
+        reports / "compliance-2023-11-23.html",
+        reports / "evidence-2023-11-20",
+        outbox / "2023-11-23_S1_outbox_ab.eml",
+    ]
+    kept = [
+        reports / "compliance-2023-11-24.html",
+        outbox / "2026-11-24_S1_outbox_cd.eml",
+        reports / "notes.txt",
+    ]
+    old[1].mkdir()
+    for path in [old[0], old[2], *kept]:
+        path.write_text("Hana Green")
+    rule = load_policy("havering").retention  # three years after leaving
+    assert prune_files([reports, outbox], date(2026, 11, 24), rule) == 3
+    assert [p.exists() for p in old] == [False, False, False] and all(p.exists() for p in kept)
+
+    engine = open_database(f"sqlite:///{tmp_path / 'o.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
