@@ -25,11 +25,13 @@ class Rendered:
 
 @dataclass(frozen=True)
 class TeamsPost:
-    """One post of a digest on Teams: its part of the items (`digest`) and their text."""
+    """One post of a digest on Teams: its part of the items (`digest`) and their text. `piece`
+    numbers the posts one item too long for a post is split into (0: the item is whole)."""
 
     digest: Digest
     subject: str
     text: str
+    piece: int = 0
 
 
 # Markdown that text from the data must not make: links (no brackets, no link), emphasis, code,
@@ -79,15 +81,19 @@ def render(digest: Digest) -> Rendered:
 
 def render_teams(digest: Digest) -> list[TeamsPost]:
     """The digest as Teams posts: one when it fits in `TEAMS_LIMIT`, else as many as it takes,
-    "part 1 of 3" and so on, each item in exactly one post. Nothing is cut: every item reaches
-    its person, on the channel they were given."""
+    "part 1 of 3" and so on, each item in exactly one post, or, an item too long for any post
+    (cover for a supervisor of 400), split across posts at its commas. Nothing is cut: every
+    item reaches its person, on the channel they were given."""
     parts = _fitting(digest)
     subject = subject_of(digest)
     if len(parts) == 1:
-        return [TeamsPost(digest, subject, _teams_text(digest, None))]
+        return _split(TeamsPost(digest, subject, _teams_markdown(digest, None)))
     return [
-        TeamsPost(part, f"{subject} (part {n} of {len(parts)})", _teams_text(part, (n, len(parts))))
+        post
         for n, part in enumerate(parts, 1)
+        for post in _split(
+            TeamsPost(part, f"{subject} (part {n} of {len(parts)})", _teams_markdown(part, (n, len(parts))))
+        )
     ]
 
 
@@ -99,9 +105,32 @@ def _fitting(digest: Digest) -> list[Digest]:
     return _fitting(first) + _fitting(second)
 
 
-def _teams_text(digest: Digest, part: tuple[int, int] | None) -> str:
-    text = _teams_markdown(digest, part)
-    return text if len(text) <= TEAMS_LIMIT else text[: TEAMS_LIMIT - 1] + "…"  # one item over the limit
+CONTINUED = "(continued, {n} of {count}) "
+
+
+def _split(post: TeamsPost) -> list[TeamsPost]:
+    """A post of one item too long for Teams, as several posts of its text in order, each
+    within the limit: split after a comma or a space, never inside a word of an id."""
+    if len(post.text) <= TEAMS_LIMIT:
+        return [post]
+    room = TEAMS_LIMIT - len(CONTINUED.format(n=999, count=999))
+    pieces, rest = [], post.text
+    while len(rest) > room:
+        comma, space = rest.rfind(", ", 0, room), rest.rfind(" ", 0, room)
+        cut = comma + 2 if comma > 0 else space + 1 if space > 0 else room
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    pieces.append(rest)
+    count = len(pieces)
+    return [
+        TeamsPost(
+            post.digest,
+            f"{post.subject} ({n} of {count})",
+            (CONTINUED.format(n=n, count=count) if n > 1 else "") + piece,
+            piece=n,
+        )
+        for n, piece in enumerate(pieces, 1)
+    ]
 
 
 def _teams_markdown(digest: Digest, part: tuple[int, int] | None) -> str:

@@ -65,7 +65,9 @@ def compose(
         if channel == "teams":
             for post in render_teams(digest):
                 messages.append(
-                    _outgoing(post.digest, as_of, channel, teams or "", post.subject, post.text, "")
+                    _outgoing(
+                        post.digest, as_of, channel, teams or "", post.subject, post.text, "", post.piece
+                    )
                 )
         else:
             rendered = render(digest)
@@ -91,15 +93,24 @@ def compose(
 
 
 def _outgoing(
-    digest: Digest, as_of: date, channel: str, address: str, subject: str, text: str, html: str
+    digest: Digest,
+    as_of: date,
+    channel: str,
+    address: str,
+    subject: str,
+    text: str,
+    html: str,
+    piece: int = 0,
 ) -> Outgoing:
-    """A message telling the digest's recipient of its items, keyed by what it tells."""
+    """A message telling the digest's recipient of its items, keyed by what it tells (and, for
+    one piece of an item split across posts, which piece)."""
     told = tuple(
         sorted({(item.finding.key, item.finding.stage.value) for s in digest.sections for item in s.items})
     )
     recipient = digest.recipient.staff_id
+    key = message_key(as_of, recipient, channel, told)
     return Outgoing(
-        key=message_key(as_of, recipient, channel, told),
+        key=f"{key}/{piece}" if piece else key,
         recipient_id=recipient,
         channel=channel,
         address=address,

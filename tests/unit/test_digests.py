@@ -118,3 +118,24 @@ def test_markdown_in_the_data_is_text_in_a_teams_post():
     [post] = render_teams(digest)
     assert r"- \[Click here\](http://evil.example/phish) \*\*BOLD\*\*" in post.text
     assert "[Click here](" not in post.text and "**BOLD**" not in post.text
+
+
+def test_an_item_too_long_for_one_teams_post_is_split_across_posts_never_cut():
+    """Cover for a supervisor of 400: every supervisee named, in order, in posts that fit."""
+    from notifications.settings import DeliverySettings
+    from notifications.tonight import compose
+
+    ids = [f"S{n:06d}" for n in range(400)]
+    detail = "away since 2026-10-26: arrange supervision for " + ", ".join(
+        f"{i} next due 2026-12-01" for i in ids
+    )
+    item = finding(Kind.SUPERVISOR_ABSENT, (Recipient("M", As.LINE_MANAGER),), detail=detail)
+    [digest] = build_digests(every_notice([item]), PEOPLE, AS_OF)
+    posts = render_teams(digest)
+    assert len(posts) == 2 and all(len(post.text) <= TEAMS_LIMIT for post in posts)
+    text = "".join(post.text for post in posts)
+    assert [i for i in ids if i in text] == ids and "…" not in text
+    settings = DeliverySettings(teams_tags=frozenset({"team-1"}))
+    people = {**PEOPLE, "M": PEOPLE["M"]._replace(teams="team-1")}
+    messages = compose(every_notice([item]), people, AS_OF, settings)
+    assert len({m.key for m in messages}) == len(messages) == len(posts)
