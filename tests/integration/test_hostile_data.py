@@ -206,3 +206,43 @@ def test_retention_takes_a_leaver_out_of_old_reports_and_outbox_files_and_the_da
     engine = open_database(f"sqlite:///{tmp_path / 'o.db'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_night_with_hostile_names_sends_text_as_text_by_email_and_teams(
+    database_url, tmp_path, monkeypatch
+):
+    """`oversight run` with a name that would be a link and bold in Teams, and one full of line
+    separators, to a real SMTP relay (which refuses a line over 998 bytes for good) and a Teams
+    stand-in, with a sender whose name has an accent and a comma."""
+    import json
+
+    from tests.loopback import smtp_server, teams_endpoint
+
+    phish = "- [Click here](http://evil.example/phish) **BOLD**"
+    rows = list(csv.reader(GOOD["staff.csv"].splitlines()))
+    name = rows[0].index("name")
+    for row in rows[1:]:
+        row[name] = {"S1": phish, "S2": "Kofi" + "\u2028\u0085" * 99}.get(row[0], row[name])
+    staff = io.StringIO()
+    csv.writer(staff, lineterminator="\n").writerows(rows)
+    export = write_folder(tmp_path / "export", {**GOOD, "staff.csv": staff.getvalue()})
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", database_url)
+    assert CliRunner().invoke(app, ["import", str(export)]).exit_code == 0
+    with smtp_server() as (mailbox, port), teams_endpoint(tmp_path) as endpoint:
+        config = tmp_path / "apprise.yaml"
+        config.write_text(f"urls:\n  - {endpoint.url()}:\n    - tag: team-1-managers\n")
+        sender = "Équipe Oversight, Ops <oversight@council.example>"
+        monkeypatch.setenv("OVERSIGHT_EMAIL_URL", f"mailto://127.0.0.1:{port}?from={sender}")
+        monkeypatch.setenv("OVERSIGHT_APPRISE_CONFIG", str(config))
+        result = CliRunner().invoke(app, ["run", "--as-of", DAY])
+    assert result.exit_code == 0, result.output
+    posted = json.dumps(endpoint.received)
+    assert endpoint.received and "[Click here](" not in posted and "**BOLD**" not in posted
+    assert r"\\[Click here\\]" in posted
+    assert mailbox.messages
+    for _, email in mailbox.messages:
+        assert email["From"].addresses[0].addr_spec == "oversight@council.example"
+        assert email["From"].addresses[0].display_name == "Équipe Oversight, Ops"
+        body = email.get_body(("plain",)).get_content()
+        assert "\u2028" not in body and "\x85" not in body
