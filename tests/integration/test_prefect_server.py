@@ -9,8 +9,9 @@ import re
 import signal
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -140,6 +141,9 @@ def _wait_for_files(folder: Path, timeout_s: float) -> list[Path]:
 
 @pytest.mark.server
 def test_oversight_serve_runs_night_after_night_apart_from_the_work_pool_and_stops_on_sigterm(tmp_path):
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.states import Scheduled
+
     """Served from a working folder of its own, as an operator's shell or systemd would: two
     nights in a row complete (the second used to crash on the first's `./reports`), nothing is
     written into that folder, the served deployments have names of their own, and SIGTERM stops
@@ -169,20 +173,30 @@ def test_oversight_serve_runs_night_after_night_apart_from_the_work_pool_and_sto
             for night in (date(2026, 11, 23), TUESDAY):
                 run = _run(server, "oversight-nightly/serve-north", night)
                 states.update(wait_for_runs(server, [run], timeout_s=120))
+            # a night run late (due yesterday, started now), with no as_of: it evaluates its own night
+            yesterday = datetime.now(UTC) - timedelta(days=1)
+            with SyncPrefectClient(server.api_url) as client:
+                deployment = client.read_deployment_by_name("oversight-nightly/serve-north")
+                late = client.create_flow_run_from_deployment(
+                    deployment.id, state=Scheduled(scheduled_time=yesterday)
+                )
+            states.update(wait_for_runs(server, [str(late.id)], timeout_s=120))
             stopping = time.monotonic()
             serving.send_signal(signal.SIGTERM)
             serving.wait(20)
             stopped_in = time.monotonic() - stopping
         schedule = server.cli("deployment", "inspect", "oversight-nightly/serve-north").stdout
 
-    assert list(states.values()) == ["Completed", "Completed"], log.read_text()[-3000:]
+    assert list(states.values()) == ["Completed", "Completed", "Completed"], log.read_text()[-3000:]
     assert "0 6 * * 1-5" in schedule and "Europe/London" in schedule
     assert "'paused': False" in schedule
     assert stopped_in < 10
     assert sorted({path.name.split("_")[1] for path in outbox.glob("*.eml")}) == sorted(expected)
     assert list(folder.iterdir()) == []  # nothing in the working folder: no `reports` to hide a package
     reports = tmp_path / "home" / "north" / "reports"
+    night = yesterday.astimezone(ZoneInfo("Europe/London")).date()
     assert {p.name for p in reports.glob("*.html")} == {
         "compliance-2026-11-23.html",
         "compliance-2026-11-24.html",
+        f"compliance-{night}.html",  # the late run's: its own night, not the day it ran
     }
