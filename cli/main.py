@@ -10,13 +10,14 @@ import json
 import os
 import sys
 from datetime import date, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
 import yaml
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from models.councils import CouncilSettingsError
@@ -25,9 +26,11 @@ from models.db import open_database
 from models.db_errors import database_problem
 from models.home import council_home, made, private_files
 from models.policy.evaluate import evaluate
+from models.policy.facts import INPUTS
 from models.policy.findings import findings_document
 from models.policy.policy import Policy, PolicyError, load_policy
 from models.store import ImportRejected, import_paths, load_snapshot
+from models.tables import INPUT_TABLES
 from tasks.settings import CouncilSettings, council_settings
 
 if TYPE_CHECKING:  # the flow module imports Prefect, which must see our settings first
@@ -63,8 +66,18 @@ PolicyOption = Annotated[
 ]
 
 
+def _version(shown: bool) -> None:
+    if shown:
+        typer.echo(f"oversight {metadata.version('oversight')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _every_command() -> None:
+def _every_command(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
     private_files()
 
 
@@ -99,8 +112,14 @@ def import_command(
         _database_exit(url, error, "nothing was changed")
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    if not report.counts:
+        names = ", ".join(table.file for table in INPUTS)
+        typer.echo(
+            f"error: no contract file in {', '.join(map(str, paths))}: expected some of {names}", err=True
+        )
+        raise typer.Exit(2)
     summary = ", ".join(f"{count} {table}" for table, count in report.counts.items())
-    typer.echo(f"imported {summary or 'nothing'}")
+    typer.echo(f"imported {summary}")
 
 
 @app.command()
@@ -181,7 +200,7 @@ def run(
     Exits 1 when anything was left unsent: a message failed or was given up, or delivery stopped
     on an unavailable database, so a scheduler or an operator sees it."""
     _load_policy_or_exit(policy)
-    _database(_settings(council).database_url)
+    _nothing_imported_yet(_database(_settings(council).database_url))
     summary = _run_nightly(_day(as_of), policy, dry_run, council)
     _print_summary(summary)
     if summary.undelivered:
@@ -319,6 +338,17 @@ def _database(url: str) -> Engine:
         return open_database(url)
     except (ArgumentError, ImportError, DBAPIError) as error:
         _database_exit(url, error)
+
+
+def _nothing_imported_yet(engine: Engine) -> None:
+    """A night on a database with no staff would say "0 findings" and succeed: say what is wrong."""
+    staff = INPUT_TABLES["staff"]
+    with engine.connect() as connection:
+        if connection.execute(select(staff.c.staff_id).limit(1)).first() is None:
+            typer.echo(
+                "error: nothing imported yet: run `oversight import` with the council's files first", err=True
+            )
+            raise typer.Exit(2)
 
 
 def _database_exit(url: str, error: Exception, changed: str = "") -> NoReturn:

@@ -9,6 +9,7 @@ off (a switch, a duty) is that mapping when on and absent or `null` when off.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -307,8 +308,32 @@ def load_policy(name_or_path: str) -> Policy:
         for detail in error.errors():
             where = ".".join(str(part) for part in detail["loc"])
             line = _line_of(lines, detail["loc"])
-            problems.append((int(line) if line.isdigit() else 0, f"{path}:{line}: {where}: {detail['msg']}"))
+            message = _did_you_mean(detail) if detail["type"] == "extra_forbidden" else detail["msg"]
+            problems.append((int(line) if line.isdigit() else 0, f"{path}:{line}: {where}: {message}"))
         raise PolicyError([text for _, text in sorted(problems)]) from None
+
+
+def _did_you_mean(detail: Any) -> str:
+    """A setting the policy does not have, with the nearest one it does ("escalaton" ->
+    "escalation"), found among the settings where the unknown one was written."""
+    model: Any = Policy
+    for part in detail["loc"][:-1]:
+        field = model.model_fields.get(str(part)) if isinstance(part, str) else None
+        inner = _model_of(field.annotation) if field else None
+        if inner is None:
+            break
+        model = inner
+    known = [field.alias or name for name, field in model.model_fields.items()]
+    close = difflib.get_close_matches(str(detail["loc"][-1]), known, n=1)
+    return f"not a setting here (did you mean {close[0]!r}?)" if close else "not a setting here"
+
+
+def _model_of(annotation: Any) -> Any:
+    """The policy model an annotation holds (`Duty | None` -> `Duty`), if any."""
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
 
 
 def _key_lines(path: Path) -> dict[tuple[str, ...], int]:
@@ -465,6 +490,8 @@ def _locate(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
+    if path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        raise PolicyError([f"{name_or_path}: file not found"])
     raise PolicyError([f"no policy {name_or_path!r}: name a preset ({', '.join(preset_names())}) or a file"])
 
 

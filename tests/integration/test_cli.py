@@ -134,3 +134,18 @@ def test_the_nightly_run_destroys_leavers_records_past_the_policys_period_and_sa
     ) in result.output
     document = json.loads(oversight("findings", "--as-of", "2026-11-25", "--policy", "havering").stdout)
     assert "L1" not in {f["staff_id"] for f in document["findings"]}
+
+
+def test_the_small_confusions_a_newcomer_meets_each_say_what_to_do(oversight, tmp_path):
+    assert oversight("--version").stdout.startswith("oversight ")
+    (tmp_path / "empty").mkdir()
+    empty = oversight("import", str(tmp_path / "empty"))
+    assert empty.exit_code == 2 and empty.stderr.startswith("error: no contract file in ")
+    never = oversight("run", "--dry-run", "--as-of", "2026-11-24")
+    assert never.exit_code == 2 and "nothing imported yet: run `oversight import`" in never.stderr
+    missing = oversight("policy", "check", "our-policy.yaml")
+    assert missing.exit_code == 2 and missing.stderr.startswith("our-policy.yaml: file not found")
+    misspelt = tmp_path / "policy.yaml"
+    misspelt.write_text("extends: default\nname: x\ntitle: x\nescalaton: {}\n")
+    said = oversight("policy", "check", str(misspelt)).stderr
+    assert f"{misspelt}:4: escalaton: not a setting here (did you mean 'escalation'?)" in said

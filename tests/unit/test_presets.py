@@ -447,7 +447,7 @@ def test_policy_check_names_the_line_of_each_mistake(tmp_path):
         load_policy(str(broken))
     assert error.value.problems == [
         f"{broken}:5: records.signed.within_working_days: Input should be greater than or equal to 0",
-        f"{broken}:7: supervision.calender_month: Extra inputs are not permitted",
+        f"{broken}:7: supervision.calender_month: not a setting here (did you mean 'calendar_month'?)",
     ]
 
 
@@ -463,7 +463,7 @@ def test_policy_check_validates_the_recurring_duties_and_a_duty_can_be_switched_
     with pytest.raises(PolicyError) as error:
         load_policy(str(broken))
     problems = [p.removeprefix(f"{broken}:") for p in error.value.problems]
-    assert problems[0] == "4: observations.practise: Extra inputs are not permitted"
+    assert problems[0] == "4: observations.practise: not a setting here (did you mean 'practice'?)"
     assert problems[1].startswith("5: appraisals.source: Field required")
     assert problems[2].startswith("9: audits.roles.wizard.[key]: Input should be 'social_worker'")
     assert problems[3].startswith("11: retention.leavers_kept_for: Value error, 'forever' is not an interval")
