@@ -7,7 +7,8 @@ looked up, first match wins:
 1. the environment variable `OVERSIGHT_<COUNCIL>_X` (council name upper-cased, `-` as `_`);
 2. the Prefect Secret block `oversight-<council>-x` (lower case, `_` as `-`);
 3. the installation-wide `OVERSIGHT_X`, shared by every council (a relay, the worker count),
-   except for settings that must be the council's own (its database).
+   except for settings that must be the council's own: its database (never borrowed), and its
+   outbox and reports folders (an installation-wide folder holds one folder per council).
 
 With no council named (the CLI, `oversight serve` for a single council) the lookup is the plain
 `OVERSIGHT_X`, then the Secret block `oversight-x`.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 COUNCIL_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 OWN_SETTINGS = frozenset({"DATABASE_URL"})  # never borrowed from another council or the default
@@ -54,6 +56,21 @@ class CouncilLookup:
                 if value:
                     return value
         return None
+
+    def own_folder(self, setting: str) -> str | None:
+        """A folder setting (`OUTBOX`, `REPORTS`) that must be the council's own: its own value;
+        else the installation-wide one with the council's name below it, so that two councils
+        never write the same files; None when neither is set."""
+        if self.council is None:
+            return self.get(setting)
+        own = f"OVERSIGHT_{self.council.upper().replace('-', '_')}_{setting}"
+        value = self.environ.get(own) or (self.secret(self.block_name(own)) if self.secret else None)
+        if value:
+            return value
+        shared = self.environ.get(f"OVERSIGHT_{setting}") or (
+            self.secret(self.block_name(f"OVERSIGHT_{setting}")) if self.secret else None
+        )
+        return str(Path(shared) / self.council) if shared else None
 
     def require(self, setting: str) -> str:
         value = self.get(setting)

@@ -62,7 +62,7 @@ class DeliverySettings:
             teams_tags=_tags_in(config),
             managers_channel=settings.get("TEAMS_MANAGERS"),
             outbox=Path(
-                settings.get("OUTBOX") or council_home(settings.council, settings.environ) / "outbox"
+                settings.own_folder("OUTBOX") or council_home(settings.council, settings.environ) / "outbox"
             ),
             workers=int(settings.get("DELIVERY_WORKERS") or 4),
             retries=int(settings.get("RETRIES") or 3),

@@ -74,6 +74,6 @@ def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSet
         url,
         DeliverySettings.from_lookup(lookup),
         Retention.from_lookup(lookup),
-        Path(lookup.get("REPORTS") or council_home(council) / "reports"),
+        Path(lookup.own_folder("REPORTS") or council_home(council) / "reports"),
         lookup.get("REPORTS_URL"),
     )

@@ -28,7 +28,9 @@ def test_the_demo_council_imports_cleanly_and_raises_every_kind_of_finding(engin
 
 
 @pytest.mark.usefixtures("prefect_server")
-def test_oversight_demo_runs_the_nightly_flow_and_says_where_messages_went(tmp_path):
+def test_oversight_demo_runs_the_nightly_flow_and_says_where_messages_went(tmp_path, monkeypatch):
+    for name in ("OVERSIGHT_DATABASE_URL", "OVERSIGHT_OUTBOX", "OVERSIGHT_REPORTS"):
+        monkeypatch.setenv(name, "")  # the demo sets these for its process: put them back afterwards
     result = CliRunner().invoke(app, ["demo", "--folder", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert f"sent: {tmp_path}/outbox/2026-11-24_" in result.output

@@ -195,6 +195,7 @@ def test_two_councils_set_up_by_database_url_alone_keep_their_outboxes_and_repor
     from models.db import open_database
 
     monkeypatch.delenv("OVERSIGHT_REPORTS")  # each council's own folder, as a fresh install has it
+    monkeypatch.delenv("OVERSIGHT_OUTBOX", raising=False)
     monday = date(2026, 11, 23)
     nights = {}
     for council in ("north", "south"):

@@ -44,3 +44,16 @@ def test_a_missing_database_names_the_variable_and_the_block_to_set():
 def test_a_council_name_is_a_plain_slug(name):
     with pytest.raises(CouncilSettingsError):
         CouncilLookup(name, {})
+
+
+def test_an_installation_wide_outbox_or_reports_folder_holds_one_folder_per_council():
+    from models.councils import CouncilLookup
+
+    environ = {"OVERSIGHT_OUTBOX": "/srv/outbox", "OVERSIGHT_NORTH_REPORTS": "/srv/north-reports"}
+    north, south = CouncilLookup("north", environ), CouncilLookup("south", environ)
+    assert (north.own_folder("OUTBOX"), south.own_folder("OUTBOX")) == (
+        "/srv/outbox/north",
+        "/srv/outbox/south",
+    )
+    assert (north.own_folder("REPORTS"), south.own_folder("REPORTS")) == ("/srv/north-reports", None)
+    assert CouncilLookup(None, environ).own_folder("OUTBOX") == "/srv/outbox"
