@@ -191,7 +191,9 @@ def test_oversight_serve_runs_night_after_night_apart_from_the_work_pool_and_sto
     assert "0 6 * * 1-5" in schedule and "Europe/London" in schedule
     assert "'paused': False" in schedule
     assert stopped_in < 10
-    assert sorted({path.name.split("_")[1] for path in outbox.glob("*.eml")}) == sorted(expected)
+    # the night due yesterday may have turned Late before serve started it: its alert is there too
+    digests = [path for path in outbox.glob("*.eml") if not path.name.startswith("alert-")]
+    assert sorted({path.name.split("_")[1] for path in digests}) == sorted(expected)
     assert list(folder.iterdir()) == []  # nothing in the working folder: no `reports` to hide a package
     reports = tmp_path / "home" / "north" / "reports"
     night = yesterday.astimezone(ZoneInfo("Europe/London")).date()
