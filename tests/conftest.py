@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import Engine, text
 
 from models.db import make_engine, open_database
+
+# Hypothesis keeps its examples and caches in the temporary folder: a test run leaves the
+# checkout as it found it (`scripts/check-clean`)
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "oversight-hypothesis"))
 
 POSTGRES_URL = os.environ.get("OVERSIGHT_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("OVERSIGHT_REQUIRE_POSTGRES") == "1"
