@@ -14,7 +14,6 @@ from enum import StrEnum
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
 from models.policy.facts import CaseCategory
-from models.policy.findings import Finding
 from models.policy.policy import Policy
 from reports.policy_text import policy_rules
 
@@ -303,7 +302,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                     o.finding.due,
                     o.finding.working_days_overdue,
                     o.finding.stage.value,
-                    _rule_shown(o.finding),
+                    o.finding.rule,
                 )
                 for o in report.overdue
             ],
@@ -384,12 +383,6 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
             ],
         ),
     ]
-
-
-def _rule_shown(finding: Finding) -> str:
-    """The rule a finding cites (an absent supervisor's never says which threshold was crossed:
-    `models.policy.absence.ABSENCE_RULE`)."""
-    return finding.rule
 
 
 def _first_asked(report: ComplianceReport) -> list[Table]:

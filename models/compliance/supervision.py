@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from models.compliance.scopes import Scope
 from models.compliance.shares import Share
 from models.policy.context import Context
+from models.policy.findings import As
 from models.policy.supervision import supervision_due
 
 
@@ -36,9 +37,9 @@ def supervision_on(ctx: Context, day: date) -> dict[str, SupervisionStatus]:
         supervised = supervision_due(on_day, member)
         if supervised is not None:
             supervising, due = supervised
-            supervisor = on_day.supervisor_of(member)
+            in_post = supervising.named if supervising.as_ is As.SUPERVISOR else None
             statuses[member.staff_id] = SupervisionStatus(
-                member.staff_id, supervisor.staff_id if supervisor else None, due.on, day <= due.on
+                member.staff_id, in_post.staff_id if in_post else None, due.on, day <= due.on
             )
     return statuses
 
