@@ -182,8 +182,8 @@ def database_locked_mid_delivery(work: Path) -> dict[str, Any]:
     url = _council(work)
     started = time.perf_counter()
     with smtp_server(delay_s=0.2) as (mailbox, port):
-        sent, error = locked_then_rerun(url, mailbox, port, str(NIGHT), 4, lock_wait=5.0, wait=10.0)
-    note = f"first run: {sent} sent, then '{(error or '')[:48]}...'"
+        sent, relayed, error = locked_then_rerun(url, mailbox, port, str(NIGHT), 4, lock_wait=5.0, wait=10.0)
+    note = f"first run: {sent} sent (the relay had {relayed}), then '{(error or '')[:48]}...'"
     return _row(
         "database locked 15 s+, then rerun", MESSAGES, _emails(mailbox), time.perf_counter() - started, note
     )

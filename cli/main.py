@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from models.councils import CouncilSettingsError
 from models.csvfiles import shown_problems
-from models.db import open_database
+from models.db import check_writable, open_database
 from models.db_errors import database_problem
 from models.home import council_home, made, private_files
 from models.policy.evaluate import evaluate
@@ -200,7 +200,14 @@ def run(
     Exits 1 when anything was left unsent: a message failed or was given up, or delivery stopped
     on an unavailable database, so a scheduler or an operator sees it."""
     _load_policy_or_exit(policy)
-    _nothing_imported_yet(_database(_settings(council).database_url))
+    url = _settings(council).database_url
+    engine = _database(url)
+    _nothing_imported_yet(engine)
+    if not dry_run:
+        try:
+            check_writable(engine)
+        except OperationalError as error:
+            _database_exit(url, error, "the night was not run")
     summary = _run_nightly(_day(as_of), policy, dry_run, council)
     _print_summary(summary)
     if summary.undelivered:
@@ -399,6 +406,11 @@ def _print_summary(summary: NightlySummary) -> None:
     )
     for where in summary.sent:
         typer.echo(f"  sent: {where}")
+    if summary.delivery.unrecorded:
+        typer.echo(
+            f"  {summary.delivery.unrecorded} of those sent could not be recorded (the database was "
+            "unavailable): the next run may send them again"
+        )
     for key, error in summary.failed.items():
         typer.echo(f"  FAILED {key}: {error}")
     for key, error in summary.delivery.given_up.items():

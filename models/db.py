@@ -99,6 +99,20 @@ def open_database(url: str) -> Engine:
     return engine
 
 
+NIGHT_WRITES = ("findings", "messages", "notices")  # the tables a night writes before it sends
+
+
+def check_writable(engine: Engine) -> None:
+    """Take, and at once give back, the write locks a night needs, waiting no longer than a
+    statement would: a database another process holds raises `OperationalError` here, before
+    the night starts, rather than half-way through it."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"LOCK TABLE {', '.join(NIGHT_WRITES)} IN ROW EXCLUSIVE MODE")
+        else:  # SQLite locks the whole file for a write, even one that changes nothing
+            connection.exec_driver_sql("DELETE FROM findings WHERE 0 = 1")
+
+
 def upsert_insert(dialect: str, table: Table) -> Any:
     """An INSERT that can take ON CONFLICT clauses, in the dialect named (`sqlite`, `postgresql`)."""
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect](table)

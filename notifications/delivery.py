@@ -47,6 +47,7 @@ class DeliveryReport:
     given_up: dict[str, str] = field(default_factory=dict)
     superseded: int = 0
     left: int = 0
+    unrecorded: int = 0  # sent, but the database would not take the result: a rerun may resend
     error: str | None = None
 
 
@@ -124,6 +125,8 @@ def deliver_pending(
                 ):
                     for key, outcome in outcomes:
                         _tally(report, key, outcome)
+            if report.error:
+                break
         else:
             report.left = patient(lambda: messages.count_unsent(engine, night))
     except DatabaseUnavailable as error:
@@ -139,6 +142,11 @@ def _tally(report: DeliveryReport, key: str, outcome: tuple[str, str]) -> None:
         report.given_up[key] = detail
     elif status == "left":
         report.left += 1
+    elif status == "unrecorded":
+        report.sent.append(detail)
+        report.unrecorded += 1
+    elif status == "unavailable":
+        report.error = report.error or detail
     else:
         report.failed[key] = detail
 
@@ -177,29 +185,38 @@ def _deliver_chunk(
     clock: Callable[[], float],
 ) -> list[tuple[str, tuple[str, str]]]:
     """Claim a few messages in one transaction, then send and record each in turn; a message
-    another run won is not this run's to report."""
+    another run won is not this run's to report. A database that stays unavailable ends the
+    chunk with what was done so far, so every message the channel accepted is counted."""
     if clock() >= deadline:
         return [(key, ("left", "the run's deadline passed")) for key in keys]
     claimed_at = clock()
-    won = patient(
-        lambda: messages.claim(
-            engine,
-            keys,
-            claimant.name,
-            claimed_at + settings.lease_seconds,
-            lambda held: not claimant.yields_to(held, clock()),
-        )
-    )
-    outcomes = []
-    for message in won:
-        # the lease covers one whole send: one that waited behind slow sends is renewed first
-        if clock() - claimed_at > LEASE_MARGIN_S and not patient(
-            lambda key=message.key: messages.renew(
-                engine, key, claimant.name, clock() + settings.lease_seconds
+    outcomes: list[tuple[str, tuple[str, str]]] = []
+    try:
+        won = patient(
+            lambda: messages.claim(
+                engine,
+                keys,
+                claimant.name,
+                claimed_at + settings.lease_seconds,
+                lambda held: not claimant.yields_to(held, clock()),
             )
-        ):
-            continue
-        outcomes.append((message.key, _send(engine, channel, settings, night, message, claimant, patient)))
+        )
+        for message in won:
+            # the lease covers one whole send: one that waited behind slow sends is renewed first
+            if clock() - claimed_at > LEASE_MARGIN_S and not patient(
+                lambda key=message.key: messages.renew(
+                    engine, key, claimant.name, clock() + settings.lease_seconds
+                )
+            ):
+                continue
+            outcomes.append(
+                (message.key, _send(engine, channel, settings, night, message, claimant, patient))
+            )
+    except _Unrecorded as unrecorded:
+        outcomes.append((unrecorded.key, ("unrecorded", unrecorded.where)))
+        outcomes.append((unrecorded.key, ("unavailable", unrecorded.reason)))
+    except DatabaseUnavailable as error:
+        outcomes.append(("", ("unavailable", str(error))))
     return outcomes
 
 
@@ -222,8 +239,19 @@ def _send(
                 engine, night, message, claimant.name, reason, settings.give_up_after_nights
             )
         )
-    patient(lambda: messages.record_sent(engine, night, message, claimant.name))
+    try:
+        patient(lambda: messages.record_sent(engine, night, message, claimant.name))
+    except DatabaseUnavailable as error:
+        raise _Unrecorded(message.key, where, str(error)) from None
     return "sent", where
+
+
+class _Unrecorded(Exception):
+    """A message the channel accepted whose result the database would not take."""
+
+    def __init__(self, key: str, where: str, reason: str) -> None:
+        super().__init__(reason)
+        self.key, self.where, self.reason = key, where, reason
 
 
 class _Patience:

@@ -64,19 +64,20 @@ def killed_then_rerun(database_url: str, mailbox: Any, port: int, night: str, af
 
 def locked_then_rerun(
     database_url: str, mailbox: Any, port: int, night: str, after: int, lock_wait: float, wait: float
-) -> tuple[int, str | None]:
+) -> tuple[int, int, str | None]:
     """A run whose database another process locks once the relay has `after` messages, held
     until the run gives up; then, the lock gone and the run's process too, a rerun. Returns what
-    the first run sent and the error it reported."""
+    the first run said it sent, what the relay had received by its end, and the error it reported."""
     with SPAWN.Pool(1) as pool:
         run = pool.apply_async(deliver_reporting_error, (database_url, port, night, lock_wait, wait))
         until_received(mailbox, after)
         with database_locked(database_url):
             sent, error = run.get(timeout=120)
+            received = len(mailbox.messages)
         pool.close()
         pool.join()  # the run's process is gone, so the rerun takes over its claims at once
     deliver_in_process(database_url, port, night)
-    return sent, error
+    return sent, received, error
 
 
 def deliver(engine: Engine, settings: DeliverySettings, night: date) -> DeliveryReport:

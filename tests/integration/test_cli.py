@@ -61,6 +61,20 @@ def test_an_import_into_a_database_another_process_holds_locked_says_so_and_chan
     assert oversight("findings", "--as-of", "2026-11-24").stdout.count('"kind"') == 0
 
 
+def test_a_run_on_a_database_another_process_holds_locked_says_so_in_one_line_and_runs_nothing(
+    oversight, database_url, tmp_path, monkeypatch
+):
+    from tests.faults import database_locked
+
+    oversight("import", str(write_folder(tmp_path, GOOD)))
+    monkeypatch.setenv("OVERSIGHT_DATABASE_LOCK_WAIT", "0.5")
+    with database_locked(database_url):
+        result = oversight("run", "--as-of", "2026-11-24")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: the database ") and " stayed locked (" in result.stderr
+    assert result.stderr.rstrip().endswith("the night was not run") and len(result.stderr.splitlines()) == 1
+
+
 def test_a_bad_import_exits_2_listing_every_problem_and_changes_nothing(oversight, tmp_path):
     oversight("import", str(write_folder(tmp_path / "good", GOOD)))
     before = oversight("findings", "--as-of", "2026-11-24").stdout
@@ -95,7 +109,16 @@ def test_policy_check_reports_every_mistake(tmp_path):
 
 
 @pytest.mark.usefixtures("prefect_server")
-def test_a_run_whose_messages_cannot_be_delivered_exits_1_and_says_which(oversight, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("give_up_after_nights", "said"),
+    [
+        ("3", ["0 sent, 3 failed", "FAILED 2026-11-24/S1/email"]),  # tried again tomorrow
+        ("1", ["0 sent, 0 failed (tried again by the next run), 3 given up", "GIVEN UP 2026-11-24/S1/email"]),
+    ],
+)
+def test_a_run_whose_messages_cannot_be_delivered_exits_1_and_says_which(
+    oversight, tmp_path, monkeypatch, give_up_after_nights, said
+):
     from tests.loopback import free_port
 
     oversight("import", str(write_folder(tmp_path / "csv", GOOD)))
@@ -103,9 +126,10 @@ def test_a_run_whose_messages_cannot_be_delivered_exits_1_and_says_which(oversig
         "OVERSIGHT_EMAIL_URL", f"mailto://127.0.0.1:{free_port()}?from=o@council.example&cto=1"
     )
     monkeypatch.setenv("OVERSIGHT_RETRIES", "1")
+    monkeypatch.setenv("OVERSIGHT_GIVE_UP_AFTER_NIGHTS", give_up_after_nights)
     result = oversight("run", "--as-of", "2026-11-24")
     assert result.exit_code == 1, result.output
-    assert "0 sent, 3 failed" in result.output and "FAILED 2026-11-24/S1/email" in result.output
+    assert all(line in result.output for line in said), result.output
 
 
 def test_a_council_with_no_database_is_told_what_to_set(oversight, tmp_path):
