@@ -20,7 +20,14 @@ wall time x workers / councils) and Prefect's own overhead per night (`overhead_
 place on a worker, start to start, less the run's own time; `start_s`: from the worker taking the run to the night starting, p50), the
 messages the councils recorded as sent and those the relay received, and, from the per-run
 slots, the wall time two machines with one worker each would take (`two_machines_s`: the runs
-shared out longest first). Every process the benchmark starts is stopped on the way out.
+shared out longest first).
+
+With `--machines M` (default 2; 0 to skip), the same nights are then run again, on copies of
+the councils' databases taken before the first run, by M workers that share nothing but the
+server, the databases and the relay: each has its own environment, as a machine of its own would
+(its own Prefect home, temporary folder, Oversight home and working folder). `machines` gives
+their wall time against the one worker's (`one_worker_s`: the three stages' runs added up) in
+the same benchmark, on the same server. Every process the benchmark starts is stopped on the way out.
 """
 
 from __future__ import annotations
@@ -29,13 +36,14 @@ import argparse
 import json
 import multiprocessing
 import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -145,6 +153,25 @@ def _database_url(council: Council, folder: Path) -> str:
     return f"sqlite:///{folder / council.name}.db"
 
 
+def _copy_databases(all_councils: Sequence[Council], folder: Path, to: Path) -> None:
+    """Each council's database as it stands, copied with SQLite's online backup."""
+    to.mkdir(parents=True, exist_ok=True)
+    for council in all_councils:
+        with closing(sqlite3.connect(folder / f"{council.name}.db")) as source:
+            with closing(sqlite3.connect(to / f"{council.name}.db")) as copy:
+                source.backup(copy)
+
+
+def _machine(folder: Path, index: int) -> tuple[Path, dict[str, str]]:
+    """A stand-in for a machine of its own: its working folder, and the environment that a
+    machine keeps to itself (its Prefect home, temporary folder and Oversight home)."""
+    home = folder / f"machine-{index}"
+    own = {name: home / name.lower() for name in ("PREFECT_HOME", "TMPDIR", "OVERSIGHT_HOME")}
+    for path in own.values():
+        path.mkdir(parents=True, exist_ok=True)
+    return home, {name: str(path) for name, path in own.items()} | {"HOME": str(home)}
+
+
 def _environment(all_councils: Sequence[Council], folder: Path, relay_port: int) -> dict[str, str]:
     """Every council's settings, as the worker's environment holds them in production."""
     environment = {}
@@ -237,21 +264,64 @@ def _workers(server: PrefectServer, count: int, limit: int, environment: dict[st
         yield
 
 
+@contextmanager
+def _machines(
+    server: PrefectServer, count: int, limit: int, environment: dict[str, str], folder: Path
+) -> Iterator[None]:
+    """`count` workers, each in a stand-in machine of its own (`_machine`)."""
+    with ExitStack() as stack:
+        for index in range(1, count + 1):
+            home, own = _machine(folder, index)
+            stack.enter_context(
+                process_worker(
+                    server, "oversight", environment | own, limit=limit, name=f"machine-{index}", cwd=home
+                )
+            )
+        yield
+
+
+def _run_apart(
+    server: PrefectServer,
+    client: SyncPrefectClient,
+    all_councils: Sequence[Council],
+    rows: dict[Council, int],
+    machines: int,
+    limit: int,
+    copies: Path,
+) -> Stage:
+    """Every council's night again, on the databases' copies, by `machines` stand-in machines."""
+    with smtp_relay_process() as relay:
+        with _machines(server, machines, limit, _environment(all_councils, copies, relay.port), copies):
+            started = time.perf_counter()
+            nights = _start_runs(client, all_councils, rows)
+            _wait(client, nights, timeout_s=3600)
+            wall_s = time.perf_counter() - started
+        received = relay.received()
+    _tally(nights, copies, received)
+    return Stage(len(all_councils), nights, 0.0, wall_s)
+
+
 def run_service(
     all_councils: Sequence[Council],
     workers: int,
     folder: Path,
     limit: int = 1,
     prefect_database: str | None = None,
-) -> list[Stage]:
+    machines: int = 0,
+) -> tuple[list[Stage], Stage | None]:
     """Prepare the councils in `folder`, then deploy and run their nights in three stages, the
-    server on its own SQLite or on `prefect_database`. Should a stage fail, the end of the
-    server's log is printed: the folder, and the log with it, is removed on the way out."""
+    server on its own SQLite or on `prefect_database`; with `machines`, run them all again on
+    that many stand-in machines. Should a stage fail, the end of the server's log is printed: the
+    folder, and the log with it, is removed on the way out."""
     with multiprocessing.get_context("spawn").Pool() as pool:
         rows = dict(
             zip(all_councils, pool.starmap(_prepare, [(c, folder) for c in all_councils]), strict=True)
         )
+    copies = folder / "apart"
+    if machines:
+        _copy_databases(all_councils, folder, copies)
     done: list[Stage] = []
+    apart = None
     with (
         smtp_relay_process() as relay,
         prefect_server(folder / "prefect", prefect_database) as server,
@@ -269,8 +339,10 @@ def run_service(
                 wall_s = time.perf_counter() - started
                 done.append(Stage(sum(len(s.nights) for s in done) + len(stage), nights, deploy_s, wall_s))
         received = relay.received()
+        if machines:
+            apart = _run_apart(server, client, all_councils, rows, machines, limit, copies)
     _tally([night for stage in done for night in stage.nights], folder, received)
-    return done
+    return done, apart
 
 
 @contextmanager
@@ -280,6 +352,23 @@ def _log_shown_on_failure(log: Path) -> Iterator[None]:
     except Exception:
         sys.stderr.write(f"the end of the Prefect server's log:\n{log.read_text()[-5000:]}\n")
         raise
+
+
+def apart_summary(apart: Stage, done: Sequence[Stage], workers: int, machines: int) -> dict[str, Any]:
+    """The stand-in machines' run against the staged run's, both on this server."""
+    one = sum(stage.wall_s for stage in done)
+    run_times = sorted(night.run_s for night in apart.nights)
+    return {
+        "machines": machines,
+        "states": dict(Counter(night.state for night in apart.nights)),
+        "wall_s": round(apart.wall_s, 1),
+        ("one_worker_s" if workers == 1 else f"{workers}_workers_s"): round(one, 1),
+        "speedup": round(one / apart.wall_s, 2),
+        "run_p50_s": round(statistics.median(run_times), 2),
+        "run_p95_s": round(_percentile(run_times, 0.95), 2),
+        "messages_sent": sum(night.sent for night in apart.nights),
+        "messages_delivered": sum(len(night.received) for night in apart.nights),
+    }
 
 
 def summary(done: Sequence[Stage], workers: int, limit: int = 1) -> dict[str, Any]:
@@ -348,21 +437,36 @@ def main(argv: list[str] | None = None) -> None:
         help="an empty database for the Prefect server, e.g. postgresql+asyncpg:///prefect?host=/var/run/postgresql "
         "(default: the server's own SQLite)",
     )
+    parser.add_argument(
+        "--machines",
+        type=int,
+        default=2,
+        help="then run every night again on this many stand-in machines (0: do not)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="oversight-service-") as work:
-        stages = run_service(
-            councils(args.councils), args.workers, Path(work), args.limit, args.prefect_database
+        stages, apart = run_service(
+            councils(args.councils),
+            args.workers,
+            Path(work),
+            args.limit,
+            args.prefect_database,
+            args.machines,
         )
         result = summary(stages, args.workers, args.limit)
         result["prefect_database"] = (args.prefect_database or "sqlite").split(":")[0].split("+")[0]
+        if apart:
+            result["machines"] = apart_summary(apart, stages, args.workers, args.machines)
     if args.json:
         json.dump(result, sys.stdout)
         sys.stdout.write("\n")
         return
     for key, value in result.items():
-        if key != "growth":
+        if key not in ("growth", "machines"):
             print(f"{key:18} {value}")
+    if "machines" in result:
+        print("machines           " + ", ".join(f"{k} {v}" for k, v in result["machines"].items()))
     for point in result["growth"]:
         print(
             f"growth {point['councils']:>4} councils: ran {point['ran']:>3} "

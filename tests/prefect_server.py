@@ -135,14 +135,15 @@ def process_worker(
     *,
     limit: int | None = None,
     name: str | None = None,
+    cwd: Path = ROOT,
 ) -> Iterator[Path]:
-    """`prefect worker start --pool POOL`, with the councils' settings in its environment; with
-    `limit`, running at most that many flow runs at once."""
+    """`prefect worker start --pool POOL` in `cwd`, with the councils' settings in its
+    environment; with `limit`, running at most that many flow runs at once."""
     log = server.log.with_name(f"worker-{name or pool}.log")
     command = [PREFECT, "worker", "start", "--pool", pool, "--type", "process"]
     command += ["--limit", str(limit)] if limit else []
     command += ["--name", name] if name else []
-    with running(command, {**server.environment, **environment}, log):
+    with running(command, {**server.environment, **environment}, log, cwd):
         yield log
 
 
