@@ -423,6 +423,8 @@ def _print_summary(summary: NightlySummary) -> None:
         typer.echo(
             f"  {summary.delivery.left} message(s) left for another run (still being sent, or past the deadline)"
         )
+    if summary.delivery.warning:
+        typer.echo(f"  warning: {summary.delivery.warning}")
     if summary.delivery.error:
         typer.echo(f"error: {summary.delivery.error}", err=True)
     if summary.erased:

@@ -10,14 +10,12 @@ running `OVERRUN_SECONDS` after it started: once for each of those.
 
 from __future__ import annotations
 
-from html import escape
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
 
-from models.messages import Outgoing
-from notifications.channels import DeliveryFailed
+from notifications.operators import tell_operators
 from notifications.router import Router
 from notifications.settings import DeliverySettings
 from tasks.settings import council_lookup
@@ -97,39 +95,15 @@ def alert(flow_run: str, event: str | None = None) -> list[str]:
         f"{what}. Reminders may not have gone out this morning.\n\nSee {link}\n"
     )
     logger = get_run_logger()
-    delivered = []
     with Router(delivery) as channel:
-        for message in alert_messages(
-            delivery, f"{run_id}-{state.lower()}", f"Oversight: the night for {name} {what}", text
-        ):
-            try:
-                delivered.append(channel.send(message))
-            except (DeliveryFailed, OSError) as error:
-                logger.error("alert to %s failed: %s", message.recipient_id, error)
+        delivered = tell_operators(
+            channel,
+            delivery,
+            f"{run_id}-{state.lower()}",
+            f"Oversight: the night for {name} {what}",
+            text,
+            lambda error: logger.error("alert failed: %s", error),
+        )
     if not delivered:
         raise RuntimeError(f"no operator of {name} could be told that its night {what}")
     return delivered
-
-
-def alert_messages(delivery: DeliverySettings, key: str, subject: str, text: str) -> list[Outgoing]:
-    """One message per operator: a Teams tag the operator configured goes to Teams, an address by
-    email (or to the outbox folder while no relay is configured). With no operators configured,
-    the alert is written to the outbox folder, so it is never dropped."""
-    messages = []
-    for operator in delivery.operators or ("operators",):
-        if operator in delivery.teams_tags:
-            channel, address = "teams", operator
-        else:
-            channel, address = ("email" if delivery.email_url and "@" in operator else "outbox"), operator
-        messages.append(
-            Outgoing(
-                key=f"alert-{key}-{len(messages)}",
-                recipient_id="operators",
-                channel=channel,
-                address=address,
-                subject=subject,
-                text=text,
-                html=f"<p>{escape(text)}</p>".replace("\n\n", "</p><p>"),
-            )
-        )
-    return messages

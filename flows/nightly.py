@@ -16,6 +16,7 @@ from prefect.utilities.annotations import quote
 from models.home import private_files
 from models.messages import Outgoing
 from notifications.delivery import DeliveryReport
+from notifications.tonight import most_urgent_first
 from tasks.council import (
     evaluate_council,
     load_council,
@@ -116,7 +117,7 @@ def nightly(
         policy=policy,
         dry_run=dry_run,
         findings=dict(Counter(f.kind.value for f in findings)),
-        messages=tonight.messages + weekly,
+        messages=most_urgent_first(tonight.messages + weekly),
         working_day=tonight.working_day,
         erased=erased,
     )
@@ -124,7 +125,7 @@ def nightly(
         return summary
     record_findings(url, as_of, policy, quote(findings))
     summary.queued = store_reminders(url, as_of, quote(summary.messages))
-    summary.delivery = delivered = deliver_reminders(url, delivery, as_of)
+    summary.delivery = delivered = deliver_reminders(url, delivery, as_of, settings.label)
     summary.report = publish_report(quote(report), settings.reports)
     summary.pruned = prune_history(url, as_of, settings.retention)
     files = prune_old_files([settings.reports, delivery.outbox], as_of, rules)

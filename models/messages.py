@@ -134,12 +134,14 @@ def any_settled(engine: Engine, keys: list[str], now: float) -> bool:
         )
 
 
-def count_unsent(engine: Engine, night: date) -> int:
+def count_unsent(engine: Engine, night: date, channel: str | None = None) -> int:
+    """Tonight's unsent messages, on `channel` alone when given."""
+    on_channel = MessageRow.channel == channel if channel else True
     with engine.connect() as connection:
         return connection.scalar(
             select(func.count())
             .select_from(MessageRow)
-            .where(MessageRow.as_of == night, MessageRow.status.in_(UNSENT))
+            .where(MessageRow.as_of == night, MessageRow.status.in_(UNSENT), on_channel)
         )
 
 
@@ -192,6 +194,20 @@ def renew(engine: Engine, key: str, claimant: str, until: float) -> bool:
                 )
                 .values(claimed_until=until)
             ).rowcount
+        )
+
+
+def release(engine: Engine, key: str, claimant: str) -> None:
+    """Give back `claimant`'s claim on a message it did not try: queued again, as if never claimed."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(MessageRow)
+            .where(
+                MessageRow.message_key == key,
+                MessageRow.status == "sending",
+                MessageRow.claimed_by == claimant,
+            )
+            .values(status="queued", claimed_by=None, claimed_until=None)
         )
 
 

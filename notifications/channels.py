@@ -30,15 +30,23 @@ class DeliveryFailed(Exception):
     `retry`: whether trying again may help (a busy relay, a 429, a dropped connection) or not
     (an address the relay refuses, a Teams signature it rejects). `after`: how long the other
     side asked us to wait. `in_doubt`: the whole message was handed over and no answer came, so
-    it may have arrived; it is not sent again in this run."""
+    it may have arrived; it is not sent again in this run. `deferred`: not tried at all (the
+    sender's quota is spent), so it waits for the next run and is no failure of the recipient's."""
 
     def __init__(
-        self, reason: str, *, retry: bool = True, after: float | None = None, in_doubt: bool = False
+        self,
+        reason: str,
+        *,
+        retry: bool = True,
+        after: float | None = None,
+        in_doubt: bool = False,
+        deferred: bool = False,
     ) -> None:
         super().__init__(reason)
         self.retry = retry
         self.after = after
         self.in_doubt = in_doubt
+        self.deferred = deferred
 
 
 def as_email(message: Outgoing, sender: str) -> bytes:

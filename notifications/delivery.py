@@ -49,6 +49,7 @@ class DeliveryReport:
     left: int = 0
     unrecorded: int = 0  # sent, but the database would not take the result: a rerun may resend
     error: str | None = None
+    warning: str | None = None  # email that cannot all go by the morning, or within the quota
 
 
 class DatabaseUnavailable(Exception):
@@ -104,15 +105,16 @@ def deliver_pending(
     report = DeliveryReport()
     deadline = clock() + settings.run_deadline_seconds
     patient = _Patience(settings.database_wait_seconds, clock)
+    deferred: set[str] = set()  # given back untried (a sender's quota spent): not tried again
     try:
         report.superseded = patient(lambda: messages.supersede_earlier_nights(engine, night))
         while clock() < deadline:
-            keys, others = patient(lambda: _claimable(engine, night, claimant, clock()))
+            keys, others = patient(lambda: _claimable(engine, night, claimant, clock(), deferred))
             if not keys:
                 if not others or not _wait_for(
                     engine, others, min(deadline, clock() + settings.lease_seconds), clock
                 ):
-                    report.left = len(others)
+                    report.left += len(others)
                     break
                 continue
             chunks = [keys[start : start + CLAIMED_AT_ONCE] for start in range(0, len(keys), CLAIMED_AT_ONCE)]
@@ -125,6 +127,8 @@ def deliver_pending(
                 ):
                     for key, outcome in outcomes:
                         _tally(report, key, outcome)
+                        if outcome[0] == "left":
+                            deferred.add(key)
             if report.error:
                 break
         else:
@@ -151,12 +155,14 @@ def _tally(report: DeliveryReport, key: str, outcome: tuple[str, str]) -> None:
         report.failed[key] = detail
 
 
-def _claimable(engine: Engine, night: date, claimant: Claimant, now: float) -> tuple[list[str], list[str]]:
+def _claimable(
+    engine: Engine, night: date, claimant: Claimant, now: float, deferred: set[str]
+) -> tuple[list[str], list[str]]:
     """Tonight's messages this run may try now, and those claimed by runs still alive."""
     mine, others = [], []
     for held in messages.unsent(engine, night):
-        if held.status == "failed" and held.claimed_by == claimant.name:
-            continue  # this run has tried it; the next run tries again
+        if (held.status == "failed" and held.claimed_by == claimant.name) or held.key in deferred:
+            continue  # this run has tried it, or has left it: the next run tries again
         if claimant.yields_to(held, now):
             others.append(held.key)
         else:
@@ -232,8 +238,18 @@ def _send(
     """Send one claimed message and record the result at once."""
     try:
         where = channel.send(message)
-    except (DeliveryFailed, OSError) as error:  # OSError: the outbox folder cannot be written
-        reason = str(error) if isinstance(error, DeliveryFailed) else f"{type(error).__name__}: {error}"
+    except DeliveryFailed as error:
+        failure = str(error)
+        if error.deferred:
+            patient(lambda: messages.release(engine, message.key, claimant.name))
+            return "left", failure
+        return patient(
+            lambda: messages.record_failure(
+                engine, night, message, claimant.name, failure, settings.give_up_after_nights
+            )
+        )
+    except OSError as error:  # the outbox folder cannot be written
+        reason = f"{type(error).__name__}: {error}"
         return patient(
             lambda: messages.record_failure(
                 engine, night, message, claimant.name, reason, settings.give_up_after_nights

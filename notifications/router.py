@@ -1,11 +1,15 @@
-"""Which channel takes each message: the outbox folder, the council's relay, or Teams."""
+"""Which channel takes each message: the outbox folder, email (Microsoft Graph or the council's
+relay), or Teams; and email at the pace its sender's mail service takes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 
 from models.messages import Outgoing
-from notifications.channels import OutboxFolder
+from notifications.channels import Channel, OutboxFolder
+from notifications.graph import GraphChannel
+from notifications.pace import Limits, SenderPace, shortfall
 from notifications.settings import DeliverySettings
 from notifications.smtp import SmtpChannel
 from notifications.teams import TeamsChannel
@@ -13,16 +17,35 @@ from notifications.teams import TeamsChannel
 
 class Router:
     """Sends each message on the channel it was composed for. Used as a context manager, so the
-    connections it keeps to the relay and to Teams are closed when the run's delivery ends."""
+    connections it keeps to the mail service and to Teams are closed when the run's delivery ends."""
 
     def __init__(self, settings: DeliverySettings) -> None:
         self.outbox = OutboxFolder(settings.outbox)
-        self.email = SmtpChannel(settings)
+        self.email: GraphChannel | SmtpChannel = (
+            GraphChannel(settings, settings.graph) if settings.graph else SmtpChannel(settings)
+        )
         self.teams = TeamsChannel(settings)
+        limits = Limits(settings.send_rate, settings.daily_limit)
+        self.pace = (
+            SenderPace(settings.senders_folder, self.email.sender, limits)
+            if limits.any and self.email.sender
+            else None
+        )
 
     def send(self, message: Outgoing) -> str:
-        channel = {"outbox": self.outbox, "email": self.email, "teams": self.teams}[message.channel]
+        channel: Channel = {"outbox": self.outbox, "email": self.email, "teams": self.teams}[message.channel]
+        if message.channel == "email" and self.pace:
+            self.pace.take_turn()
         return channel.send(message)
+
+    def shortfall(self, emails: int, now: datetime, send_by: datetime) -> str | None:
+        """Whether `emails` messages can all go by `send_by` and within the sender's quota, at the
+        pace its mail service takes (other councils' turns included); None when they can."""
+        if not self.pace:
+            return None
+        used, free_at = self.pace.used()
+        free = max(now, datetime.fromtimestamp(free_at, now.tzinfo))
+        return shortfall(emails, self.pace.limits, used, free, send_by)
 
     def close(self) -> None:
         self.email.close()

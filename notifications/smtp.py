@@ -103,6 +103,7 @@ class SmtpChannel:
                 self.relay = Relay.from_url(settings.email_url)
             except ValueError as error:
                 self.problem = str(error)
+        self.sender = self.relay.sender if self.relay else None
         self.breaker = Breaker(
             f"the relay {self.relay.host}:{self.relay.port}" if self.relay else "the relay"
         )

@@ -16,7 +16,7 @@ from datetime import date
 from models.messages import Outgoing
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import StaffMember
-from models.policy.findings import Finding, Recipient
+from models.policy.findings import Finding, Recipient, Stage
 from notifications.cadence import NoticeKey, due_notices
 from notifications.digest import Digest, build_digests
 from notifications.render import render, render_escalations, render_teams
@@ -126,3 +126,16 @@ def message_key(as_of: date, recipient: str, channel: str, told: Iterable[tuple[
     is one message; a second digest the same night (something new was found) is another."""
     what = hashlib.sha256("\n".join(f"{key}\t{stage}" for key, stage in told).encode()).hexdigest()[:12]
     return f"{as_of}/{recipient}/{channel}/{what}"
+
+
+URGENCY = {Stage.ESCALATE.value: 0, Stage.CHASE.value: 1, Stage.UPCOMING.value: 2}  # then summaries
+
+
+def most_urgent_first(messages: Iterable[Outgoing]) -> list[Outgoing]:
+    """The night's messages in the order they should go when not all can go at once (a mail
+    service's pace or quota): escalations, then chases, then what is coming up, then the weekly
+    summaries; each message ranked by the most urgent item it carries, ties kept in order."""
+    return sorted(
+        messages,
+        key=lambda m: min((URGENCY.get(stage, len(URGENCY)) for _, stage in m.notices), default=len(URGENCY)),
+    )
