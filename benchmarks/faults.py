@@ -19,21 +19,25 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from models.db import open_database
 from models.messages import store
+from notifications.settings import DeliverySettings
 from tests.faults import (
     deliver,
     deliver_in_process,
     digests,
+    graph_killed_then_rerun,
     killed_then_rerun,
     locked_then_rerun,
     relay_settings,
     teams_settings,
 )
+from tests.graph_stand_in import graph_service
 from tests.loopback import broken_relay, free_port, smtp_server, teams_endpoint
 
 NIGHT = date(2026, 11, 24)
@@ -231,6 +235,112 @@ def teams_digest_too_long(work: Path) -> dict[str, Any]:
     )
 
 
+def _graph_settings(work: Path, service: Any, **overrides: Any) -> DeliverySettings:
+    settings = relay_settings(0, graph=service.account(), senders_folder=work / "senders", retries=3)
+    return replace(settings, email_url=None, **overrides)
+
+
+def _graph_received(service: Any) -> Counter[str]:
+    return Counter(service.received())
+
+
+def graph_busy(status: int) -> Callable[[Path], dict[str, Any]]:
+    """Graph answers the first requests `status` with `Retry-After: 2`, as when throttling."""
+
+    def scenario(work: Path) -> dict[str, Any]:
+        url = _council(work)
+        started = time.perf_counter()
+        with graph_service(statuses=[status, status], retry_after="2") as service:
+            report = deliver(open_database(url), _graph_settings(work, service), NIGHT)
+        asked_at = service.arrivals[0]
+        waited = min((t for t in service.arrivals if t > asked_at + 0.2), default=asked_at) - asked_at
+        note = f"{len(report.sent)} sent; next request {waited:.1f} s after the {status}"
+        return _row(
+            f"Graph {status}, Retry-After: 2",
+            MESSAGES,
+            _graph_received(service),
+            time.perf_counter() - started,
+            note,
+        )
+
+    return scenario
+
+
+def graph_token_revoked(work: Path) -> dict[str, Any]:
+    url = _council(work)
+    started = time.perf_counter()
+    with graph_service(revoke_after=6) as service:
+        report = deliver(open_database(url), _graph_settings(work, service), NIGHT)
+    note = (
+        f"{len(report.sent)} sent; {len(service.granted)} tokens, {service.answers.count(401)} answered 401"
+    )
+    return _row(
+        "Graph token revoked after 6", MESSAGES, _graph_received(service), time.perf_counter() - started, note
+    )
+
+
+def graph_slow_202(work: Path) -> dict[str, Any]:
+    url = _council(work)
+    started = time.perf_counter()
+    with graph_service(delay_s=5) as service:
+        report = deliver(open_database(url), _graph_settings(work, service, workers=4), NIGHT)
+    return _row(
+        "Graph answers 202 after 5 s",
+        MESSAGES,
+        _graph_received(service),
+        time.perf_counter() - started,
+        f"{len(report.sent)} sent",
+    )
+
+
+def graph_never_answers(work: Path) -> dict[str, Any]:
+    """Graph takes each request and never answers within the deadline; then a rerun, answered."""
+    url = _council(work)
+    started = time.perf_counter()
+    with graph_service(delay_s=3) as service:
+        first = deliver(open_database(url), _graph_settings(work, service, send_deadline_seconds=1), NIGHT)
+        service.delay_s = 0
+        time.sleep(3)  # the requests cut off have arrived by now: the rerun may double them
+        deliver(open_database(url), _graph_settings(work, service), NIGHT)
+    in_doubt = sum("may have arrived" in why for why in first.failed.values())
+    note = f"first run: {len(first.failed)} failed, {in_doubt} of them in doubt (then the breaker opened)"
+    return _row(
+        "Graph never answers, then rerun",
+        MESSAGES,
+        _graph_received(service),
+        time.perf_counter() - started,
+        note,
+    )
+
+
+def graph_killed_after(count: int) -> Callable[[Path], dict[str, Any]]:
+    def scenario(work: Path) -> dict[str, Any]:
+        url = _council(work)
+        started = time.perf_counter()
+        with graph_service(delay_s=0.2) as service:
+            graph_killed_then_rerun(url, service, str(NIGHT), count, work / "senders")
+        return _row(
+            f"Graph: killed after {count}, then rerun",
+            MESSAGES,
+            _graph_received(service),
+            time.perf_counter() - started,
+        )
+
+    return scenario
+
+
+def graph_paced(work: Path) -> dict[str, Any]:
+    url = _council(work)
+    started = time.perf_counter()
+    with graph_service() as service:
+        deliver(open_database(url), _graph_settings(work, service, workers=4, send_rate=300), NIGHT)
+    span = service.arrivals[-1] - service.arrivals[0]
+    note = f"300 a minute over 4 threads: {MESSAGES} requests over {span:.1f} s"
+    return _row(
+        "Graph paced at 300 a minute", MESSAGES, _graph_received(service), time.perf_counter() - started, note
+    )
+
+
 SCENARIOS = [
     two_runs_at_once,
     killed_after(4),
@@ -246,6 +356,13 @@ SCENARIOS = [
     teams_500_then_rerun,
     database_locked_mid_delivery,
     teams_digest_too_long,
+    graph_busy(429),
+    graph_busy(503),
+    graph_token_revoked,
+    graph_slow_202,
+    graph_never_answers,
+    graph_killed_after(6),
+    graph_paced,
 ]
 
 

@@ -80,6 +80,29 @@ def locked_then_rerun(
     return sent, received, error
 
 
+def deliver_through_graph(database_url: str, graph_url: str, night: str, senders: str) -> int:
+    """One run delivering the night's messages through the Graph stand-in at `graph_url`."""
+    from tests.graph_stand_in import account_at
+
+    settings = replace(
+        relay_settings(0), email_url=None, graph=account_at(graph_url), senders_folder=Path(senders)
+    )
+    return len(deliver(open_database(database_url), settings, date.fromisoformat(night)).sent)
+
+
+def graph_killed_then_rerun(database_url: str, service: Any, night: str, after: int, senders: Path) -> None:
+    """A run through Graph killed with SIGKILL once the stand-in has taken `after`, then a rerun."""
+    arguments = (database_url, service.url, night, str(senders))
+    run = SPAWN.Process(target=deliver_through_graph, args=arguments)
+    run.start()
+    deadline = time.monotonic() + 60
+    while len(service.sent) < after and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(run.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    run.join()
+    deliver_through_graph(*arguments)
+
+
 def deliver(engine: Engine, settings: DeliverySettings, night: date) -> DeliveryReport:
     """One run's delivery of the night's messages, its connections closed at the end."""
     with Router(settings) as channel:

@@ -29,6 +29,8 @@ class GraphService:
     retry_after: str | None = None  # on a 429 or 503
     delay_s: float = 0.0  # before sendMail answers
     expires_in: int = 3599
+    revoke_after: int | None = None  # revoke every token granted once this many are sent
+    per_minute: int | None = None  # as Exchange Online: 429 for a request beyond this many a minute
     granted: list[str] = field(default_factory=list)
     revoked: set[str] = field(default_factory=set)
     sent: list[dict] = field(default_factory=list)  # {"sender": ..., "body": ...} of each 202
@@ -41,7 +43,34 @@ class GraphService:
         return f"http://{LOOPBACK}:{self.port}"
 
     def account(self, sender: str = "oversight@council.example", secret: str = SECRET) -> GraphAccount:
-        return GraphAccount(self.tenant, self.client_id, secret, sender, login_url=self.url, api_url=self.url)
+        return account_at(self.url, self.tenant, self.client_id, sender, secret)
+
+    def environment(self) -> dict[str, str]:
+        """The settings that send a council's email through this stand-in."""
+        account = self.account()
+        return {
+            "OVERSIGHT_GRAPH_TENANT_ID": account.tenant_id,
+            "OVERSIGHT_GRAPH_CLIENT_ID": account.client_id,
+            "OVERSIGHT_GRAPH_CLIENT_SECRET": account.client_secret,
+            "OVERSIGHT_GRAPH_SENDER": account.sender,
+            "OVERSIGHT_GRAPH_LOGIN_URL": self.url,
+            "OVERSIGHT_GRAPH_API_URL": self.url,
+        }
+
+    def received(self) -> list[str]:
+        """The address each message accepted was for."""
+        return [sent["body"]["message"]["toRecipients"][0]["emailAddress"]["address"] for sent in self.sent]
+
+
+def account_at(
+    url: str,
+    tenant: str = "tenant-1",
+    client_id: str = "app-1",
+    sender: str = "oversight@council.example",
+    secret: str = SECRET,
+) -> GraphAccount:
+    """The registration the stand-in at `url` grants tokens to (from another process, too)."""
+    return GraphAccount(tenant, client_id, secret, sender, login_url=url, api_url=url)
 
     def revoke_all(self) -> None:
         self.revoked.update(self.granted)
@@ -85,17 +114,23 @@ def graph_service(**behaviour: object) -> Iterator[GraphService]:
 
         def _send_mail(self, sender: str, body: bytes) -> None:
             with lock:
-                service.arrivals.append(time.monotonic())
+                now = time.monotonic()
+                service.arrivals.append(now)
+                last_minute = sum(1 for t in service.arrivals if t > now - 60)
             time.sleep(service.delay_s)
             token = self.headers.get("Authorization", "").removeprefix("Bearer ")
             with lock:
                 if token not in service.granted or token in service.revoked:
                     status = 401
+                elif service.per_minute and last_minute > service.per_minute:
+                    status = 429
                 else:
                     status = service.statuses.pop(0) if service.statuses else 202
                 service.answers.append(status)
                 if status == 202:
                     service.sent.append({"sender": sender, "body": json.loads(body)})
+                    if len(service.sent) == service.revoke_after:
+                        service.revoke_all()
             errors = {
                 401: "InvalidAuthenticationToken",
                 403: "ErrorAccessDenied",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from notifications.delivery import deliver_pending
 from notifications.pace import Limits, SenderPace
 from notifications.router import Router
 from notifications.settings import DeliverySettings
-from tests.faults import deliver, digests
+from tests.faults import deliver, digests, graph_killed_then_rerun, relay_settings
 from tests.graph_stand_in import SECRET, graph_service
 
 TUESDAY = date(2026, 11, 24)
@@ -118,6 +119,24 @@ def test_graph_not_answering_leaves_the_message_in_doubt_and_not_sent_again(engi
     assert "may have arrived" in why and len(graph.arrivals) == 1
 
 
+def test_a_slow_202_within_the_deadline_is_sent_once(engine, tmp_path):
+    store(engine, TUESDAY, digests(TUESDAY, 2))
+    with graph_service(delay_s=1.5) as graph:
+        report = deliver(engine, graph_settings(graph, tmp_path, send_deadline_seconds=5), TUESDAY)
+    assert len(report.sent) == 2 and sorted(graph.received()) == ["s0@council.example", "s1@council.example"]
+
+
+def test_a_run_killed_mid_delivery_then_rerun_loses_nothing_and_repeats_at_most_what_was_in_flight(
+    engine, database_url, tmp_path
+):
+    store(engine, TUESDAY, digests(TUESDAY, 12))
+    with graph_service(delay_s=0.2) as graph:
+        graph_killed_then_rerun(database_url, graph, str(TUESDAY), 4, tmp_path / "senders")
+    received = Counter(graph.received())
+    assert len(received) == 12, "lost"
+    assert sum(received.values()) - 12 <= relay_settings(0).workers, "more doubled than were in flight"
+
+
 def test_credentials_entra_refuses_fail_clearly_and_the_secret_is_never_shown(engine, tmp_path):
     store(engine, TUESDAY, digests(TUESDAY, 2))
     with graph_service() as graph:
@@ -165,33 +184,32 @@ def test_two_councils_nights_sharing_a_sender_share_its_pace(tmp_path):
     assert min(gaps) >= 0.2 - 0.02, gaps
 
 
+def _run(environment: dict[str, str], monkeypatch, *args: str):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return CliRunner().invoke(app, list(args))
+
+
 @pytest.mark.usefixtures("prefect_server")
 def test_a_night_whose_email_cannot_all_go_by_the_morning_tells_the_operators_first(
     database_url, tmp_path, monkeypatch
 ):
-    from typer.testing import CliRunner
-
-    from cli.main import app
     from tests.csvdata import GOOD, write_folder
 
     with graph_service() as graph:
-        account = graph.account()
-        for name, value in {
-            "DATABASE_URL": database_url,
-            "GRAPH_TENANT_ID": account.tenant_id,
-            "GRAPH_CLIENT_ID": account.client_id,
-            "GRAPH_CLIENT_SECRET": account.client_secret,
-            "GRAPH_SENDER": account.sender,
-            "GRAPH_LOGIN_URL": graph.url,
-            "GRAPH_API_URL": graph.url,
-            "SEND_RATE": "600",
-            "SEND_BY": "00:00",  # whenever the test runs, the morning's deadline has passed
-            "OPERATORS": "servicedesk@council.example",
-        }.items():
-            monkeypatch.setenv(f"OVERSIGHT_{name}", value)
-        runner = CliRunner()
-        assert runner.invoke(app, ["import", str(write_folder(tmp_path / "csv", GOOD))]).exit_code == 0
-        result = runner.invoke(app, ["run", "--as-of", "2026-11-24"])
+        settings = {
+            **graph.environment(),
+            "OVERSIGHT_DATABASE_URL": database_url,
+            "OVERSIGHT_SEND_RATE": "600",
+            "OVERSIGHT_SEND_BY": "00:00",  # whenever the test runs, the morning's deadline has passed
+            "OVERSIGHT_OPERATORS": "servicedesk@council.example",
+        }
+        assert _run(settings, monkeypatch, "import", str(write_folder(tmp_path / "csv", GOOD))).exit_code == 0
+        result = _run(settings, monkeypatch, "run", "--as-of", "2026-11-24")
     assert result.exit_code == 0, result.output
     assert "warning: at 600 a minute, tonight's 3 email messages take until" in result.output
     first, *digests_sent = [sent["body"]["message"] for sent in graph.sent]
@@ -199,3 +217,27 @@ def test_a_night_whose_email_cannot_all_go_by_the_morning_tells_the_operators_fi
     assert first["subject"] == "Oversight: not all of tonight's email for council can go out by 00:00"
     assert len(digests_sent) == 3 and "3 sent, 0 failed" in result.output
     assert SECRET not in result.output
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_the_demo_councils_night_goes_through_graph_at_exchanges_pace_on_one_token_leaving_no_secret(
+    tmp_path, monkeypatch
+):
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL, PREFECT_HOME
+
+    with graph_service(per_minute=30) as graph:  # Exchange Online: 429 beyond 30 a minute
+        result = _run(graph.environment(), monkeypatch, "demo", "--folder", str(tmp_path / "demo"))
+    assert result.exit_code == 0, result.output
+    received = Counter(graph.received())
+    assert received and max(received.values()) == 1 and f"{len(received)} sent, 0 failed" in result.output
+    assert 429 not in graph.answers and graph.granted == ["token-1"]
+    prefect_files = [Path(str(PREFECT_HOME.value()))]
+    prefect_files += [Path(PREFECT_API_DATABASE_CONNECTION_URL.value().split(":///")[-1])]
+    left = [path for folder in [tmp_path, *prefect_files] for path in _files(folder)]
+    assert left and not [path for path in left if SECRET.encode() in path.read_bytes()]
+
+
+def _files(where: Path) -> list[Path]:
+    if where.is_file():
+        return [where]
+    return [path for path in where.rglob("*") if path.is_file()] if where.is_dir() else []
