@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 from models.messages import Outgoing
 from notifications.attempts import with_retries
 from notifications.channels import DeliveryFailed
+from notifications.pace import Limits, pace_for
 from notifications.posting import Endpoint, Poster
 from notifications.settings import DeliverySettings, GraphAccount
 
@@ -48,6 +49,9 @@ class GraphChannel:
         self.settings = settings
         self.account = account
         self.sender = account.sender
+        self.pace = pace_for(
+            settings.senders_folder, account.sender, Limits(settings.send_rate, settings.daily_limit)
+        )
         self.poster = Poster("Microsoft Graph", settings)
         self.login = Endpoint.from_url(
             account.login_url, f"/{quote(account.tenant_id, safe='')}/oauth2/v2.0/token"
@@ -69,10 +73,15 @@ class GraphChannel:
 
     def _once(self, body: bytes) -> None:
         token = self._current_token()
+        if self.pace:
+            self.pace.take_turn()
         answer = self.poster.post(self.send_mail, body, _headers(token))
         if answer.status == 401:  # revoked or expired early: one new token, then once more
             self._forget(token)
-            answer = self.poster.post(self.send_mail, body, _headers(self._current_token()))
+            token = self._current_token()
+            if self.pace:
+                self.pace.take_turn()
+            answer = self.poster.post(self.send_mail, body, _headers(token))
         if 200 <= answer.status < 300:
             return
         raise DeliveryFailed(

@@ -2,8 +2,8 @@
 
 Exchange Online takes 30 messages a minute and 10,000 recipients a day from one mailbox; beyond
 that it answers 429 (Graph) or 4xx (SMTP) and may hold the mailbox back for longer. So every
-message to a sender's mail service first takes a turn: turns are `60 / rate` seconds apart and
-counted over the last 24 hours. The turns live in one small file per sender under the data home,
+request to a sender's mail service (each attempt, retries included) first takes a turn: turns
+are a little over `60 / rate` seconds apart and counted over the last 24 hours. The turns live in one small file per sender under the data home,
 locked while a turn is taken, so every sending thread of every council's night on this machine
 shares one pace; councils on two machines sharing one mailbox should each be given part of it.
 
@@ -40,6 +40,14 @@ class Limits:
         return bool(self.per_minute or self.daily)
 
 
+MARGIN = 1.02  # turns a little further apart than the rate: a minute's window never holds one more
+
+
+def pace_for(folder: Path, sender: str | None, limits: Limits) -> SenderPace | None:
+    """The sender's pace, when it has limits to keep."""
+    return SenderPace(folder, sender, limits) if sender and limits.any else None
+
+
 class SenderPace:
     """One sender's turns, in `folder/<hash of the sender>.json` (the file names no one)."""
 
@@ -73,7 +81,7 @@ class SenderPace:
                 )
             turn = max(now, float(state.get("next_at", 0.0)))
             if self.limits.per_minute:
-                state["next_at"] = turn + 60.0 / self.limits.per_minute
+                state["next_at"] = turn + 60.0 / self.limits.per_minute * MARGIN
             minute = str(int(turn // 60))
             sent[minute] = sent.get(minute, 0) + recipients
             state["sent"] = sent
@@ -128,7 +136,7 @@ def shortfall(
             f"{limits.daily:,} recipients in 24 hours"
         )
     if limits.per_minute:
-        done = free_at + timedelta(minutes=messages / limits.per_minute)
+        done = free_at + timedelta(minutes=minutes_needed(messages, limits.per_minute))
         if done > send_by:
             problems.append(
                 f"at {limits.per_minute:g} a minute, tonight's {messages:,} email messages take until "
@@ -137,3 +145,8 @@ def shortfall(
     if not problems:
         return None
     return "; ".join(problems) + ": the most urgent go first (escalations, then chases, then coming up)"
+
+
+def minutes_needed(messages: int, per_minute: float) -> float:
+    """How long `messages` take at the pace a sender keeps for `per_minute`."""
+    return messages * MARGIN / per_minute

@@ -1,5 +1,5 @@
 """Which channel takes each message: the outbox folder, email (Microsoft Graph or the council's
-relay), or Teams; and email at the pace its sender's mail service takes."""
+relay), or Teams."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from types import TracebackType
 from models.messages import Outgoing
 from notifications.channels import Channel, OutboxFolder
 from notifications.graph import GraphChannel
-from notifications.pace import Limits, SenderPace, shortfall
+from notifications.pace import shortfall
 from notifications.settings import DeliverySettings
 from notifications.smtp import SmtpChannel
 from notifications.teams import TeamsChannel
@@ -25,27 +25,20 @@ class Router:
             GraphChannel(settings, settings.graph) if settings.graph else SmtpChannel(settings)
         )
         self.teams = TeamsChannel(settings)
-        limits = Limits(settings.send_rate, settings.daily_limit)
-        self.pace = (
-            SenderPace(settings.senders_folder, self.email.sender, limits)
-            if limits.any and self.email.sender
-            else None
-        )
 
     def send(self, message: Outgoing) -> str:
         channel: Channel = {"outbox": self.outbox, "email": self.email, "teams": self.teams}[message.channel]
-        if message.channel == "email" and self.pace:
-            self.pace.take_turn()
         return channel.send(message)
 
     def shortfall(self, emails: int, now: datetime, send_by: datetime) -> str | None:
         """Whether `emails` messages can all go by `send_by` and within the sender's quota, at the
         pace its mail service takes (other councils' turns included); None when they can."""
-        if not self.pace:
+        pace = self.email.pace
+        if not pace:
             return None
-        used, free_at = self.pace.used()
+        used, free_at = pace.used()
         free = max(now, datetime.fromtimestamp(free_at, now.tzinfo))
-        return shortfall(emails, self.pace.limits, used, free, send_by)
+        return shortfall(emails, pace.limits, used, free, send_by)
 
     def close(self) -> None:
         self.email.close()

@@ -23,6 +23,7 @@ from apprise.plugins.email import NotifyEmail
 from models.messages import Outgoing
 from notifications.attempts import Breaker, Deadline, with_retries
 from notifications.channels import DeliveryFailed, as_email
+from notifications.pace import Limits, pace_for
 from notifications.settings import DeliverySettings
 
 
@@ -104,6 +105,9 @@ class SmtpChannel:
             except ValueError as error:
                 self.problem = str(error)
         self.sender = self.relay.sender if self.relay else None
+        self.pace = pace_for(
+            settings.senders_folder, self.sender, Limits(settings.send_rate, settings.daily_limit)
+        )
         self.breaker = Breaker(
             f"the relay {self.relay.host}:{self.relay.port}" if self.relay else "the relay"
         )
@@ -134,6 +138,8 @@ class SmtpChannel:
     def _once(self, relay: Relay, message: Outgoing, email: bytes) -> None:
         """One attempt, within the send deadline: on the kept connection when there is one (a
         fresh one if the relay has since closed it), else on a new one."""
+        if self.pace:
+            self.pace.take_turn()
         current: list[_Plain | _Tls] = []
         deadline = Deadline(
             self.settings.send_deadline_seconds, lambda: current[-1].sock if current else None

@@ -6,8 +6,10 @@ token it granted and has not revoked, and can answer as the real ones do when th
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,6 +59,9 @@ class GraphService:
             "OVERSIGHT_GRAPH_API_URL": self.url,
         }
 
+    def revoke_all(self) -> None:
+        self.revoked.update(self.granted)
+
     def received(self) -> list[str]:
         """The address each message accepted was for."""
         return [sent["body"]["message"]["toRecipients"][0]["emailAddress"]["address"] for sent in self.sent]
@@ -71,9 +76,6 @@ def account_at(
 ) -> GraphAccount:
     """The registration the stand-in at `url` grants tokens to (from another process, too)."""
     return GraphAccount(tenant, client_id, secret, sender, login_url=url, api_url=url)
-
-    def revoke_all(self) -> None:
-        self.revoked.update(self.granted)
 
 
 @contextmanager
@@ -155,7 +157,7 @@ def graph_service(**behaviour: object) -> Iterator[GraphService]:
             pass
 
     server = ThreadingHTTPServer((LOOPBACK, service.port), Handler)
-    server.handle_error = lambda request, address: None  # type: ignore[method-assign] # a client that hung up
+    server.handle_error = _quiet_when_hung_up  # type: ignore[method-assign]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -163,3 +165,9 @@ def graph_service(**behaviour: object) -> Iterator[GraphService]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _quiet_when_hung_up(request: object, address: object) -> None:
+    """A client that hung up (a send deadline passed) is expected; anything else is shown."""
+    if not isinstance(sys.exc_info()[1], ConnectionError):
+        traceback.print_exc()

@@ -95,10 +95,10 @@ EXCHANGE = Limits(per_minute=30, daily=10_000)
 @pytest.mark.parametrize(
     ("messages", "used", "free_at", "said"),
     [
-        (4_500, 0, AT_0630, None),  # 150 minutes at 30 a minute: done at 09:00
-        (1_705, 0, AT_0630, None),  # the large council: 57 minutes
-        (4_501, 0, AT_0630, "take until 09:00, after 09:00"),
-        (1_705, 0, datetime(2026, 11, 24, 8, 10, tzinfo=LONDON), "take until 09:06"),  # other councils first
+        (4_400, 0, AT_0630, None),  # 150 minutes at a little under 30 a minute: done by 09:00
+        (1_705, 0, AT_0630, None),  # the large council: 58 minutes
+        (4_500, 0, AT_0630, "take until 09:03, after 09:00"),
+        (1_705, 0, datetime(2026, 11, 24, 8, 10, tzinfo=LONDON), "take until 09:07"),  # other councils first
         (1_705, 9_000, AT_0630, "only 1,000 of tonight's 1,705 email messages fit"),
         (0, 10_000, AT_0630, None),
     ],
@@ -121,8 +121,9 @@ def test_turns_are_spaced_by_the_rate_and_counted_against_the_day(tmp_path):
     )
     for _ in range(3):
         pace.take_turn()
-    assert slept == [2.0, 4.0]  # 30 a minute: a turn each 2 s, taken before the sleeps
-    assert pace.used() == (3, 1_000_006.0)
+    # 30 a minute: a turn each 2 s and a little (so a minute never holds 31), taken before the sleeps
+    assert slept == pytest.approx([2.04, 4.08])
+    assert pace.used() == (3, pytest.approx(1_000_006.12))
     with pytest.raises(Exception, match="limit of 3 recipients in 24 hours") as spent:
         pace.take_turn()
     assert spent.value.deferred  # type: ignore[attr-defined]
