@@ -87,13 +87,13 @@ def bar_chart(title: str, rows: list[tuple[str, Share, str]]) -> Markup:
             f'<rect x="{left}" y="{y + 4}" width="{plot_w * percent / 100:.1f}" height="{row_h - 8}" '
             f'fill="{_BAR[rating]}"/>'
             f'<text x="{left + plot_w + 8}" y="{y + 15}" font-size="12" fill="{INK}">{escape(share.label())} '
-            f"{escape(rating if rating != 'none' else '')}</text>"
+            f"{escape({'none': '', 'unrated': 'not rated'}.get(rating, rating))}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-_BAR = {"green": "#2e7d4f", "amber": "#b86e00", "red": "#b42318", "none": "#8a94a3"}
+_BAR = {"green": "#2e7d4f", "amber": "#b86e00", "red": "#b42318", "none": "#8a94a3", "unrated": "#8a94a3"}
 
 
 def _open(width: int, height: int, title: str) -> str:

@@ -83,6 +83,8 @@ def _value(sheet: Worksheet, value: Value, format: Format) -> object:
         return None
     if format is Format.PERCENT:
         return _cell(sheet, value / 100, number_format="0%")  # type: ignore[operator]
+    if format is Format.CHANGE:
+        return _cell(sheet, value, number_format='+0" pts";-0" pts";"no change"')
     if isinstance(value, date):
         return _cell(sheet, value, number_format="yyyy-mm-dd")
     if isinstance(value, str):

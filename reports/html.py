@@ -8,6 +8,7 @@ from datetime import date
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from models.compliance.glance import UNRATED
 from models.compliance.report import ComplianceReport
 from models.compliance.shares import Share
 from reports.charts import bar_chart, trend_chart
@@ -46,22 +47,23 @@ def render_html(report: ComplianceReport, tables: list[Table], evidence: bool = 
     ]
     service = report.service
     bands = report.policy.compliance
-    charted = [f for f in report.scopes[1:] if f.scope.kind == "line"] or report.scopes[1:] or report.scopes
+    trend_title = (
+        f"{service.scope.name}: share of supervisees whose 1:1 is within timescale, month ends and today"
+    )
+    teams_title = "Share of supervisees whose 1:1 is within timescale today, by team, worst first"
     return _ENVIRONMENT.get_template("report.html").render(
         report=report,
         evidence=evidence,
         sections=sections,
         glance=_at_a_glance(report),
-        trend_chart=trend_chart(
-            f"{service.scope.name}: share of supervisees whose 1:1 is within timescale, month ends and today",
-            [*report.months, report.as_of],
-            [*service.trend, service.today],
-            bands,
+        teams=by_key["teams"],
+        trend_chart=(
+            trend_title,
+            trend_chart(trend_title, [*report.months, report.as_of], [*service.trend, service.today], bands),
         ),
-        scope_chart=bar_chart(
-            "Share of supervisees whose 1:1 is within timescale today, by "
-            + ("line" if charted[0].scope.kind == "line" else "team"),
-            [(f.scope.name, f.today, f.today.rating(bands)) for f in charted],
+        scope_chart=(
+            teams_title,
+            bar_chart(teams_title, [(row.team, row.supervision, row.rating) for row in report.teams]),
         ),
         cell=_cell,
         numeric=_numeric,
@@ -105,12 +107,14 @@ def _cell(value: Value, format: Format) -> Markup | str:
     if format is Format.PERCENT:
         return f"{value:.0f}%"
     if format is Format.RATING:
-        word = "no figure" if value == "none" else str(value)
+        word = {"none": "no figure", UNRATED: "not rated"}.get(str(value), str(value))
         return Markup('<span class="rating rating-{0}">{1}</span>').format(value, word)
+    if format is Format.CHANGE:
+        return "no change" if value == 0 else f"{value:+.0f} pts".replace("-", "\u2212")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
 def _numeric(format: Format) -> bool:
-    return format in (Format.NUMBER, Format.PERCENT)
+    return format in (Format.NUMBER, Format.PERCENT, Format.CHANGE)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from models.compliance.glance import rating
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
 from models.policy.facts import CaseCategory
@@ -26,6 +27,7 @@ class Format(StrEnum):
     PERCENT = "percent"
     DATE = "date"
     RATING = "rating"
+    CHANGE = "change"  # percentage points, signed
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,45 @@ def share_values(share: Share) -> tuple[Value, ...]:
     return (share.met, share.of, share.percent)
 
 
-def rated_values(share: Share, policy: Policy) -> tuple[Value, ...]:
-    return (*share_values(share), share.rating(policy.compliance))
+def rated_values(share: Share, policy: Policy, group: bool = False) -> tuple[Value, ...]:
+    """A share and its rating; for a `group` (a team or a line), no rating below `MIN_RATED`."""
+    bands = policy.compliance
+    return (*share_values(share), rating(share, bands) if group else share.rating(bands))
+
+
+def _teams(report: ComplianceReport) -> Table:
+    months = report.months
+    since = f"Change since {months[-1]:%-d %b}" if months else "Change since last month"
+    return Table(
+        "teams",
+        "Every team at a glance, worst first",
+        f"{report.methods['teams']} Rated by the bands above.",
+        (
+            Column("Team"),
+            Column("Rating", Format.RATING),
+            Column("1:1s within", Format.NUMBER),
+            Column("Of", Format.NUMBER),
+            Column("1:1s %", Format.PERCENT),
+            Column(since, Format.CHANGE),
+            Column("Records signed on time %", Format.PERCENT),
+            Column("Cases discussed %", Format.PERCENT),
+            Column("Overdue items, cases included", Format.NUMBER),
+        ),
+        [
+            (
+                row.team,
+                row.rating,
+                row.supervision.met,
+                row.supervision.of,
+                row.supervision.percent,
+                row.change,
+                row.signed.percent,
+                row.cases.percent,
+                row.overdue,
+            )
+            for row in report.teams
+        ],
+    )
 
 
 def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Table]:
@@ -72,6 +111,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
     policy = report.policy
     service = report.service
     tables = [
+        _teams(report),
         *_first_asked(report),
         Table(
             "service_trend",
@@ -91,7 +131,12 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
             f"{methods['supervision']} Rated by the bands under At a glance.",
             (Column("Scope"), Column("Kind"), Column("Teams"), *rated_columns()),
             [
-                (f.scope.name, f.scope.kind, ", ".join(f.scope.teams), *rated_values(f.today, policy))
+                (
+                    f.scope.name,
+                    f.scope.kind,
+                    ", ".join(f.scope.teams),
+                    *rated_values(f.today, policy, group=f.scope.kind != "service"),
+                )
                 for f in report.scopes
             ],
         ),
@@ -172,7 +217,10 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
             "Open cases discussed within their interval, by team",
             f"{methods['cases']} Rated by the bands under At a glance.",
             (Column("Team"), *rated_columns()),
-            [(team, *rated_values(share, policy)) for team, share in report.cases_by_team.items()],
+            [
+                (team, *rated_values(share, policy, group=True))
+                for team, share in report.cases_by_team.items()
+            ],
         ),
         Table(
             "overdue_cases",

@@ -34,14 +34,15 @@ def chromium_or_skip() -> str:
     pytest.skip("no chromium: run the tests through `make test`")
 
 
-def rendered_text(url: str, profile: Path, wait_ms: int = 15000) -> str:
-    """The page's DOM after its scripts have run for `wait_ms` of virtual time."""
+def rendered_text(url: str, profile: Path, wait_ms: int = 15000, size: str = "1280,800") -> str:
+    """The page's DOM, in a window of `size`, after its scripts have run for `wait_ms` of virtual time."""
     result = subprocess.run(
         [
             chromium_or_skip(),
             *FLAGS,
             f"--user-data-dir={profile}",
             f"--virtual-time-budget={wait_ms}",
+            f"--window-size={size}",
             "--dump-dom",
             url,
         ],

@@ -7,7 +7,7 @@ CSV. Each figure carries the sentence that says how it is computed.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from models.compliance.cases import CaseStatus, cases_on
 from models.compliance.duties import DutyShare, duty_shares
+from models.compliance.glance import MIN_RATED, TeamGlance, teams_at_a_glance
 from models.compliance.people import (
     AbsentSupervisor,
     EarlyCareer,
@@ -98,6 +99,22 @@ class ComplianceReport:
     staff_by_id: dict[str, StaffMember] = field(repr=False)
 
     @property
+    def teams(self) -> list[TeamGlance]:
+        """Every team at a glance, worst first (`models.compliance.glance`)."""
+        overdue = Counter(o.member.team for o in self.overdue if o.member)
+        overdue.update(c.team for c in self.overdue_cases)
+        return teams_at_a_glance(
+            [
+                (f.scope.name, f.today, f.trend[-1] if f.trend else None, f.records[PERIODS[0]].signed)
+                for f in self.scopes
+                if f.scope.kind == "team"
+            ],
+            self.cases_by_team,
+            overdue,
+            self.policy.compliance,
+        )
+
+    @property
     def service(self) -> ScopeFigures:
         """The first scope: the whole service, or the one team asked for."""
         return self.scopes[0]
@@ -127,7 +144,16 @@ class ComplianceReport:
             ),
             "bands": (
                 f"Green at {policy.compliance.green_from:g}% or more, amber from "
-                f"{policy.compliance.amber_from:g}%, red below (compliance: {policy.compliance.source})."
+                f"{policy.compliance.amber_from:g}%, red below (compliance: {policy.compliance.source}). "
+                f"A team or line with fewer than {MIN_RATED} counted (people, or cases) is not "
+                "rated: its counts are shown, but one or two people's status is not a team's."
+            ),
+            "teams": (
+                "Each team with anyone in post, worst first (red, amber, green, not rated), lowest "
+                "share first within each. 1:1s: staff in post whose next 1:1 is not past due today; "
+                "change: percentage points since the last month end. Records signed on time over "
+                "the last 3 months, open cases discussed within their interval, and the team's "
+                "items overdue tonight (case discussions included), each as computed in its own section."
             ),
             "records": (
                 "Held 1:1s in the period (the last 3 or 12 months to the day). Written: the record "

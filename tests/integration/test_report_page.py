@@ -161,3 +161,64 @@ def test_the_page_is_accessible_printable_and_kept_as_a_picture(report_page, sit
     pdf = print_to_pdf(site.url(page.name), tmp_path / "chromium", kept / "report.pdf")
     assert top.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and top.stat().st_size > 50_000
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.read_bytes().count(b"/Type /Page") > 3
+
+
+# Measures the page as laid out: elements reaching past the window's right edge (outside a
+# scrolling table or chart), and tables or charts that need scrolling. Added to a copy of the page
+# only: the report itself has no script.
+MEASURE = """<script>
+window.addEventListener("load", () => {
+  const width = window.innerWidth;
+  const past = [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".scroll"))
+    .map(e => e.tagName.toLowerCase() + "." + e.className);
+  const scrolling = [...document.querySelectorAll(".scroll")]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.querySelector("table") ? e.querySelector("table").dataset.table : "chart");
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = JSON.stringify({width, page: document.documentElement.scrollWidth, past, scrolling});
+  document.body.appendChild(out);
+});
+</script></body>"""
+PHONE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="phone" src="measured.html" width="390" height="800" style="border:0"></iframe>
+<script>document.getElementById("phone").addEventListener("load", () => {
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = document.getElementById("phone").contentDocument.getElementById("measured").textContent;
+  document.body.appendChild(out);
+});</script></body></html>"""
+
+
+def _measured(dom: str) -> dict:
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom)
+    assert found, "the page was not measured"
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+def test_every_team_is_on_the_first_screen_worst_first_and_nothing_is_cut_off_on_screen_phone_or_a4(
+    report_page, site, tmp_path
+):
+    page, _ = report_page
+    tables = Tables()
+    tables.feed(rendered_text(site.url(page.name), tmp_path / "chromium", wait_ms=2000))
+    teams = tables.rows("teams")
+    ratings = [row["Rating"] for row in teams]
+    order = ["red", "amber", "green", "not rated", "no figure"]
+    assert ratings == sorted(ratings, key=order.index) and len(teams) == 5
+    assert {row["Team"]: row["Rating"] for row in teams if int(row["Of"]) < 3} == {
+        "Directorate": "not rated",  # one person's status is not a team's
+        "Service 1": "not rated",
+    }
+    (page.parent / "measured.html").write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE))
+    (page.parent / "phone.html").write_text(PHONE)
+    desk = _measured(rendered_text(site.url("measured.html"), tmp_path / "chromium", 3000, "1280,900"))
+    assert (desk["past"], desk["scrolling"]) == ([], []), desk  # every column in view at 1280 px
+    phone = _measured(rendered_text(site.url("phone.html"), tmp_path / "chromium", 3000, "1280,900"))
+    assert phone["width"] == 390 and phone["page"] <= 390 and phone["past"] == [], phone  # tables scroll
+    kept = kept_output("report")
+    screenshot(site.url("phone.html"), tmp_path / "chromium", kept / "report-390.png", 3000, "420,900")
+    pdf = print_to_pdf(site.url(page.name), tmp_path / "chromium", kept / "report-a4.pdf").read_bytes()
+    sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf))
+    assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4, not US Letter
