@@ -25,6 +25,7 @@ from models.csvfiles import shown_problems
 from models.db import check_writable, open_database
 from models.db_errors import database_problem
 from models.home import council_home, made, private_files
+from models.nights import night_policy, resolved_digest
 from models.policy.evaluate import evaluate
 from models.policy.facts import INPUTS
 from models.policy.findings import findings_document
@@ -155,10 +156,20 @@ def report(
             "and the exceptions (absences, deemed-agreed and disputed records).",
         ),
     ] = False,
-    policy: PolicyOption = "default",
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            envvar="OVERSIGHT_POLICY",
+            help="A preset name or a policy file (default: the policy the night of that day ran under).",
+        ),
+    ] = None,
     council: CouncilOption = None,
 ) -> None:
-    """Write the compliance report for a day: figures by service, line and team, with a 12-month trend."""
+    """Write the compliance report for a day: figures by service, line and team, with a 12-month trend.
+
+    It applies the policy the night of that day ran under, so that the report, the evidence pack
+    and the night's reminders agree; `--policy` applies another, and says so."""
     from models.compliance.report import build_report
     from reports.private import UnsafeFolder
     from reports.publish import FORMATS, write_report
@@ -169,9 +180,10 @@ def report(
         typer.echo(f"error: unknown format {unknown[0]!r}: use one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
     day = _day(as_of)
-    rules = _load_policy_or_exit(policy)
     settings = _settings(council)
-    snapshot = load_snapshot(_database(settings.database_url), day)
+    engine = _database(settings.database_url)
+    rules = _report_policy(engine, day, policy)
+    snapshot = load_snapshot(engine, day)
     try:
         built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team)
     except ValueError as error:
@@ -184,6 +196,30 @@ def report(
         raise typer.Exit(2) from None
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+def _report_policy(engine: Engine, day: date, asked: str | None) -> Policy:
+    """The policy a report of `day` applies: the one the night ran under unless another is asked
+    for; either way one line says which, and whether it is the night's."""
+    night = night_policy(engine, day)
+    if asked is None and night is not None:
+        typer.echo(
+            f"policy: {night.name}, as the night of {day} ran under it (sha256 {night.policy_sha256[:12]})",
+            err=True,
+        )
+        return night.policy
+    rules = _load_policy_or_exit(asked or "default")
+    if night is None:
+        typer.echo(f"policy: {asked or 'default'} (no night was recorded on {day})", err=True)
+    elif resolved_digest(rules)[1] != night.policy_sha256:
+        typer.echo(
+            f"policy: {asked}, NOT the policy the night of {day} ran under ({night.name}): "
+            "this report may disagree with that night's reminders",
+            err=True,
+        )
+    else:
+        typer.echo(f"policy: {asked}, the same as the night of {day} ran under", err=True)
+    return rules
 
 
 @app.command()

@@ -123,7 +123,7 @@ def nightly(
     )
     if dry_run:
         return summary
-    record_findings(url, as_of, policy, quote(findings))
+    record_findings(url, as_of, policy, rules, quote(findings))
     summary.queued = store_reminders(url, as_of, quote(summary.messages))
     summary.delivery = delivered = deliver_reminders(url, delivery, as_of, settings.label)
     summary.report = publish_report(quote(report), settings.reports)

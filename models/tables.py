@@ -77,6 +77,20 @@ class FindingRow(Base):
     rule: Mapped[str] = mapped_column(Text)
 
 
+class NightRow(Base):
+    """The policy each night ran under, resolved in full, so that a report or an evidence pack
+    of that night applies the same rules, and says which: `policy` as named, `resolved` as JSON,
+    `policy_sha256` of that JSON and `source_sha256` of the file it was read from."""
+
+    __tablename__ = "nights"
+
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    policy: Mapped[str] = mapped_column(String(200))
+    resolved: Mapped[str] = mapped_column(Text)
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+
+
 class MessageRow(Base):
     """Every message, recorded before it is sent, under a key that makes a rerun
     of the same night find it rather than send it again.

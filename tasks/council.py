@@ -9,6 +9,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
+from models.nights import record_night
 from models.policy.evaluate import evaluate
 from models.policy.facts import Snapshot
 from models.policy.findings import Finding
@@ -39,8 +40,13 @@ def evaluate_council(snapshot: Snapshot, policy: Policy, as_of: date) -> list[Fi
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
-def record_findings(database_url: str, as_of: date, policy: str, findings: list[Finding]) -> None:
-    save_findings(open_database(database_url), as_of, policy, findings)
+def record_findings(
+    database_url: str, as_of: date, policy: str, rules: Policy, findings: list[Finding]
+) -> None:
+    """Keep the night's findings, and the policy it ran under (for its report and evidence)."""
+    engine = open_database(database_url)
+    save_findings(engine, as_of, policy, findings)
+    record_night(engine, as_of, policy, rules)
 
 
 @task(cache_policy=NO_CACHE)

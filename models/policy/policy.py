@@ -483,6 +483,11 @@ def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> PolicyError:
     return PolicyError([f"{path}:{line}: -: {error.problem}"])
 
 
+def policy_source(name_or_path: str) -> Path:
+    """The file a preset's name or a policy's path reads from."""
+    return _locate(name_or_path)
+
+
 def _locate(name_or_path: str) -> Path:
     preset = PRESETS / f"{name_or_path}.yaml"
     if preset.is_file():

@@ -173,3 +173,23 @@ def test_the_small_confusions_a_newcomer_meets_each_say_what_to_do(oversight, tm
     misspelt.write_text("extends: default\nname: x\ntitle: x\nescalaton: {}\n")
     said = oversight("policy", "check", str(misspelt)).stderr
     assert f"{misspelt}:4: escalaton: not a setting here (did you mean 'escalation'?)" in said
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_report_applies_the_policy_its_night_ran_under_and_says_which(oversight, tmp_path, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_OUTBOX", str(tmp_path / "outbox"))
+    assert oversight("import", str(write_folder(tmp_path / "csv", GOOD))).exit_code == 0
+    assert oversight("run", "--as-of", "2026-11-24", "--policy", "havering").exit_code == 0
+    out = ["--out", str(tmp_path / "reports")]
+
+    night = oversight("report", "--as-of", "2026-11-24", *out)
+    assert night.exit_code == 0 and night.stderr.startswith(
+        "policy: havering, as the night of 2026-11-24 ran under it"
+    )
+    page = (tmp_path / "reports" / "compliance-2026-11-24.html").read_text(encoding="utf-8")
+    assert "(havering)" in page
+
+    other = oversight("report", "--as-of", "2026-11-24", "--policy", "default", *out)
+    assert "policy: default, NOT the policy the night of 2026-11-24 ran under (havering)" in other.stderr
+    no_night = oversight("report", "--as-of", "2026-11-23", *out)
+    assert no_night.stderr.startswith("policy: default (no night was recorded on 2026-11-23)")
