@@ -204,21 +204,19 @@ def _report_policy(engine: Engine, day: date, asked: str | None) -> Policy:
     night = night_policy(engine, day)
     if asked is None and night is not None:
         typer.echo(
-            f"policy: {night.name}, as the night of {day} ran under it (sha256 {night.policy_sha256[:12]})",
-            err=True,
+            f"policy: {night.name}, as the night of {day} ran under it (sha256 {night.policy_sha256[:12]})"
         )
         return night.policy
     rules = _load_policy_or_exit(asked or "default")
     if night is None:
-        typer.echo(f"policy: {asked or 'default'} (no night was recorded on {day})", err=True)
+        typer.echo(f"policy: {asked or 'default'} (no night was recorded on {day})")
     elif resolved_digest(rules)[1] != night.policy_sha256:
         typer.echo(
             f"policy: {asked}, NOT the policy the night of {day} ran under ({night.name}): "
-            "this report may disagree with that night's reminders",
-            err=True,
+            "this report may disagree with that night's reminders"
         )
     else:
-        typer.echo(f"policy: {asked}, the same as the night of {day} ran under", err=True)
+        typer.echo(f"policy: {asked}, the same as the night of {day} ran under")
     return rules
 
 

@@ -183,13 +183,13 @@ def test_a_report_applies_the_policy_its_night_ran_under_and_says_which(oversigh
     out = ["--out", str(tmp_path / "reports")]
 
     night = oversight("report", "--as-of", "2026-11-24", *out)
-    assert night.exit_code == 0 and night.stderr.startswith(
+    assert night.exit_code == 0 and night.stdout.startswith(
         "policy: havering, as the night of 2026-11-24 ran under it"
     )
     page = (tmp_path / "reports" / "compliance-2026-11-24.html").read_text(encoding="utf-8")
     assert "(havering)" in page
 
     other = oversight("report", "--as-of", "2026-11-24", "--policy", "default", *out)
-    assert "policy: default, NOT the policy the night of 2026-11-24 ran under (havering)" in other.stderr
+    assert "policy: default, NOT the policy the night of 2026-11-24 ran under (havering)" in other.stdout
     no_night = oversight("report", "--as-of", "2026-11-23", *out)
-    assert no_night.stderr.startswith("policy: default (no night was recorded on 2026-11-23)")
+    assert no_night.stdout.startswith("policy: default (no night was recorded on 2026-11-23)")
