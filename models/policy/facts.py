@@ -123,19 +123,34 @@ CATEGORY = one_of(CaseCategory, width=40)
 
 
 class StaffMember(NamedTuple):
+    """Everyone the policy covers, leavers included (their records count until the retention
+    period ends): one row per person, upserted by `staff_id`."""
+
     staff_id: Annotated[str, ID]
     name: Annotated[str, text(200)]
     email: Annotated[str, MAILBOX]
     role: Annotated[Role, one_of(Role, width=40)]
-    team: Annotated[str, text(200)]
+    team: Annotated[str, text(200), "the team the person sits in, as the report names it"]
     start_date: Annotated[date, DATE]
-    teams: Annotated[str | None, TEAMS_TAG] = None
-    line_manager_id: Annotated[str | None, STAFF_ID] = None
-    end_date: Annotated[date | None, DATE] = None
-    fte: Annotated[float, FTE] = 1.0
-    asye_start: Annotated[date | None, DATE] = None
-    probation_end: Annotated[date | None, DATE] = None
-    case_holding: Annotated[bool | None, BOOL] = None
+    teams: Annotated[
+        str | None, TEAMS_TAG, "sends this person's digest to that Teams channel, not by email"
+    ] = None
+    line_manager_id: Annotated[str | None, STAFF_ID, "their line manager; blank for the top of the tree"] = (
+        None
+    )
+    end_date: Annotated[date | None, DATE, "their last day in post; blank while in post"] = None
+    fte: Annotated[
+        float, FTE, "full-time equivalent (default 1): part-time intervals where the policy scales them"
+    ] = 1.0
+    asye_start: Annotated[
+        date | None, DATE, "the start of their assessed and supported year in employment"
+    ] = None
+    probation_end: Annotated[
+        date | None, DATE, "the end of their probation, while it steps supervision up"
+    ] = None
+    case_holding: Annotated[
+        bool | None, BOOL, "whether they hold cases (blank: as their role usually does)"
+    ] = None
 
     def is_active(self, as_of: date) -> bool:
         """In post on `as_of`: started, and not left before it."""
@@ -143,14 +158,22 @@ class StaffMember(NamedTuple):
 
 
 class Agreement(NamedTuple):
+    """A supervision agreement: who supervises whom, and how often when it is stricter than the
+    policy. The latest agreement names the supervisor, before the line manager."""
+
     staff_id: Annotated[str, STAFF_ID]
     supervisor_id: Annotated[str, STAFF_ID]
     signed_on: Annotated[date | None, DATE] = None
-    frequency: Annotated[str | None, FREQUENCY] = None
-    review_due: Annotated[date | None, DATE] = None
+    frequency: Annotated[
+        str | None, FREQUENCY, "how often 1:1s are agreed, when more often than the policy asks"
+    ] = None
+    review_due: Annotated[date | None, DATE, "when the agreement is next reviewed"] = None
 
 
 class SupervisionSession(NamedTuple):
+    """A supervision session, booked, held or cancelled, and its record: when written, shared
+    with the supervisee and signed. Never its content."""
+
     session_id: Annotated[str, ID]
     supervisee_id: Annotated[str, STAFF_ID]
     supervisor_id: Annotated[str, STAFF_ID]
@@ -161,10 +184,14 @@ class SupervisionSession(NamedTuple):
     cancelled_on: Annotated[date | None, DATE] = None
     cancel_reason: Annotated[CancelReason | None, one_of(CancelReason)] = None
     record_written_on: Annotated[date | None, DATE] = None
-    record_circulated_on: Annotated[date | None, DATE] = None
+    record_circulated_on: Annotated[
+        date | None, DATE, "when the record was shared with the supervisee for signature"
+    ] = None
     supervisee_signed_on: Annotated[date | None, DATE] = None
     supervisor_signed_on: Annotated[date | None, DATE] = None
-    record_disputed: Annotated[bool, BOOL] = False
+    record_disputed: Annotated[
+        bool, BOOL, "the supervisee disputes the record (an exception, not counted late)"
+    ] = False
 
     @property
     def is_one_to_one(self) -> bool:
@@ -173,11 +200,13 @@ class SupervisionSession(NamedTuple):
 
 
 class Absence(NamedTuple):
+    """A period away. Its kind decides only when cover is due; no message or report ever says it."""
+
     absence_id: Annotated[str, ID]
     staff_id: Annotated[str, STAFF_ID]
     kind: Annotated[AbsenceKind, one_of(AbsenceKind)]
     start_date: Annotated[date, DATE]
-    end_date: Annotated[date | None, DATE] = None
+    end_date: Annotated[date | None, DATE, "the last day away; blank while away"] = None
     expected_return: Annotated[date | None, DATE] = None
 
     def covers(self, day: date) -> bool:
@@ -192,20 +221,26 @@ class Case(NamedTuple):
     category: Annotated[CaseCategory, CATEGORY]
     allocated_on: Annotated[date, DATE]
     worker_id: Annotated[str | None, STAFF_ID] = None
-    closed_on: Annotated[date | None, DATE] = None
-    team: Annotated[str | None, text(200)] = None
+    closed_on: Annotated[date | None, DATE, "blank while open"] = None
+    team: Annotated[
+        str | None, text(200), "the team holding the case; required when `worker_id` is blank"
+    ] = None
 
     def is_open(self, as_of: date) -> bool:
         return self.allocated_on <= as_of and (self.closed_on is None or self.closed_on > as_of)
 
 
 class Discussion(NamedTuple):
+    """A case discussed in supervision (by its reference): what the case discussion rule counts."""
+
     case_id: Annotated[str, id_of("cases")]
     discussed_on: Annotated[date, DATE]
     session_id: Annotated[str | None, id_of("sessions")] = None
 
 
 class Closure(NamedTuple):
+    """A day the council is closed beyond England's bank holidays: not a working day."""
+
     date: Annotated[date, DATE]
     reason: Annotated[str, text(200)]
 
@@ -264,6 +299,7 @@ class Column:
     value: Value
     optional: bool
     default: Any
+    note: str = ""  # what the column means, when its name does not say it all
 
     @property
     def header(self) -> str:
@@ -292,8 +328,9 @@ class Input:
         hints = get_type_hints(self.fact, include_extras=True)
         defaults: dict[str, Any] = self.fact._field_defaults  # type: ignore[attr-defined]
         return tuple(
-            Column(name, hints[name].__metadata__[0], name in defaults, defaults.get(name))
+            Column(name, meta[0], name in defaults, defaults.get(name), meta[1] if len(meta) > 1 else "")
             for name in self.fact._fields  # type: ignore[attr-defined]
+            for meta in [hints[name].__metadata__]
         )
 
 

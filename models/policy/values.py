@@ -43,6 +43,7 @@ class Value:
     width: int | None = None
     refers_to: str | None = None
     enum: type[StrEnum] | None = None
+    says: str = ""  # what a cell holds, in words for the input reference (docs/inputs.md)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -129,7 +130,7 @@ def text(limit: int) -> Value:
             raise ValueError(f"is {len(cell)} characters long; at most {limit}")
         return cell
 
-    return Value(parse, width=limit)
+    return Value(parse, width=limit, says=f"text on one line, at most {limit} characters")
 
 
 def one_of(kind: type[StrEnum], width: int = 20) -> Value:
@@ -143,19 +144,25 @@ def one_of(kind: type[StrEnum], width: int = 20) -> Value:
             raise ValueError(f"{cell!r} is not one of: {', '.join(members)}")
         return member
 
-    return Value(parse, width=width, enum=kind)
+    return Value(parse, width=width, enum=kind, says="one of " + ", ".join(f"`{m}`" for m in members))
 
 
 def id_of(table: str) -> Value:
     """The id of a row of another input (`staff`, `cases`, `sessions`)."""
-    return Value(_identifier, width=64, refers_to=table)
+    return Value(_identifier, width=64, refers_to=table, says=f"the id of a row of `{table}.csv`")
 
 
-ID = Value(_identifier, width=64)
+ID = Value(_identifier, width=64, says="an id: 1 to 64 letters, digits, `.`, `_`, `:` or `-`")
 STAFF_ID = id_of("staff")
-DATE = Value(_date, "date")
-BOOL = Value(_bool, "bool")
-FTE = Value(_fte, "float")
-FREQUENCY = Value(_frequency, width=20)
-MAILBOX = Value(_mailbox, width=320)
-TEAMS_TAG = Value(_teams_tag, width=320)
+DATE = Value(_date, "date", says="a date, `YYYY-MM-DD`")
+BOOL = Value(_bool, "bool", says="`true` or `false` (also `yes`/`no`, `y`/`n`, `1`/`0`)")
+FTE = Value(_fte, "float", says="a number above 0 and at most 1")
+FREQUENCY = Value(
+    _frequency,
+    width=20,
+    says="`weekly`, `fortnightly`, `monthly`, `quarterly`, `yearly`, `N-weekly` or `N-monthly`",
+)
+MAILBOX = Value(_mailbox, width=320, says="one email address, `name@domain`, nothing else")
+TEAMS_TAG = Value(
+    _teams_tag, width=320, says="a tag of a Teams channel in `OVERSIGHT_APPRISE_CONFIG`, never an address"
+)

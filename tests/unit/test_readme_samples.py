@@ -1,5 +1,6 @@
-"""The README says what the code does: its sample messages are the demo council's real ones
-(`python -m demo.samples`), and its table of input files is their declaration."""
+"""The documentation says what the code does: the README's sample messages are the demo
+council's real ones (`python -m demo.samples`), and its table of input files, like the input
+reference `docs/inputs.md` (`python -m models.reference`), is their declaration."""
 
 from pathlib import Path
 
@@ -18,3 +19,12 @@ def test_the_readmes_input_files_table_is_the_declaration_of_the_inputs():
     for table in INPUTS:
         columns = ", ".join(f"`{c.header}{'?' if c.optional else ''}`" for c in table.columns)
         assert f"| `{table.file}` | {columns} |" in readme, table.file
+
+
+def test_the_input_reference_is_written_from_the_declaration_of_the_inputs():
+    from models.reference import inputs_reference
+
+    written = (Path(__file__).parents[2] / "docs" / "inputs.md").read_text(encoding="utf-8")
+    assert written == inputs_reference(), (
+        "docs/inputs.md out of date: python -m models.reference > docs/inputs.md"
+    )
