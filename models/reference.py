@@ -1,8 +1,10 @@
-"""The input reference (`docs/inputs.md`), written from the one declaration of the inputs
-(`models.policy.facts.INPUTS`), so that it cannot drift from what import accepts: a test
-compares the file with what this writes.
+"""The input reference (`docs/inputs.md`) and the findings reference (`docs/findings.md`),
+written from the one declaration of the inputs (`models.policy.facts.INPUTS`) and of the kinds
+of finding (`models.policy.findings.Kind`), so that they cannot drift from what import accepts
+and what the night raises: a test compares each file with what this writes.
 
-    python -m models.reference > docs/inputs.md
+    python -m models.reference inputs > docs/inputs.md
+    python -m models.reference findings > docs/findings.md
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import inspect
 
 from models.policy.facts import INPUTS, Column, Input
+from models.policy.findings import Kind
 
 INTRODUCTION = """# Input files
 
-<!-- Written by `python -m models.reference > docs/inputs.md` from the inputs' declaration
+<!-- Written by `python -m models.reference inputs > docs/inputs.md` from the inputs' declaration
 (models/policy/facts.py); a test fails when this file differs. Do not edit by hand. -->
 
 A council's nightly export: UTF-8 CSV files with a header row, one file per table, named as
@@ -87,5 +90,65 @@ def _first_sentence(table: Input) -> str:
     return description.split(". ")[0].rstrip(".").replace("|", "/") if description else ""
 
 
+FINDINGS = """# The findings JSON
+
+<!-- Written by `python -m models.reference findings > docs/findings.md` from the kinds'
+declaration (models/policy/findings.py); a test fails when this file differs. Do not edit by hand. -->
+
+`oversight findings --as-of DAY [--policy NAME] [--council NAME]` prints the day's findings as
+one JSON document and sends nothing. The nightly run raises the same findings, keeps them in the
+`findings` table, and builds its reminders and its report from them.
+
+```json
+{
+  "as_of": "2026-11-24",
+  "policy": "default",
+  "findings": [
+    {
+      "kind": "record_unsigned",
+      "staff_id": "S1",
+      "case_id": null,
+      "session_id": "X1",
+      "due": "2026-11-23",
+      "working_days_overdue": 1,
+      "stage": "chase",
+      "notify": [{"staff_id": "S1", "as": "supervisee"}],
+      "detail": "record circulated 2026-11-16 is not signed"
+    }
+  ]
+}
+```
+
+| field | holds |
+|---|---|
+| `as_of` | the day evaluated, `YYYY-MM-DD` (Europe/London) |
+| `policy` | the policy applied, as named (a preset or a file) |
+| `kind` | what is due or overdue: one of the kinds below |
+| `staff_id` | whose it is (the supervisee, the supervisor away, the case's worker); `null` only for a case that never had a worker |
+| `case_id`, `session_id` | the case (by its reference, never a child's name) or the session it is about, else `null` |
+| `due` | the day it falls or fell due |
+| `working_days_overdue` | working days past `due` (weekends, England's bank holidays and the council's closures excluded); 0 while not yet due |
+| `stage` | `upcoming` (not yet due), `chase` (overdue) or `escalate` (overdue past the policy's escalation point) |
+| `notify` | who is told, and as what: `supervisee`, `supervisor`, `line_manager`, `worker` or `cover` |
+| `detail` | one line in plain words; never the content of a supervision, never why anyone is away |
+
+Findings are sorted by `kind`, `staff_id`, `case_id`, `session_id`, so the same day's document is
+the same every time. When each kind is raised, and who is told, is in [policy.md](policy.md).
+
+| kind | means | the digest section it is in | the report figure that counts it |
+|---|---|---|---|
+"""
+
+
+def findings_reference() -> str:
+    """The whole of `docs/findings.md`."""
+    rows = [f"| `{kind.value}` | {kind.label} | {kind.action.title} | {kind.figure.value} |" for kind in Kind]
+    return FINDINGS + "\n".join(rows) + "\n"
+
+
+REFERENCES = {"inputs": inputs_reference, "findings": findings_reference}
+
 if __name__ == "__main__":
-    print(inputs_reference(), end="")
+    import sys
+
+    print(REFERENCES[sys.argv[1] if len(sys.argv) > 1 else "inputs"](), end="")

@@ -4,6 +4,8 @@ reference `docs/inputs.md` (`python -m models.reference`), is their declaration.
 
 from pathlib import Path
 
+import pytest
+
 from demo.samples import sample_messages
 
 
@@ -21,10 +23,9 @@ def test_the_readmes_input_files_table_is_the_declaration_of_the_inputs():
         assert f"| `{table.file}` | {columns} |" in readme, table.file
 
 
-def test_the_input_reference_is_written_from_the_declaration_of_the_inputs():
-    from models.reference import inputs_reference
+@pytest.mark.parametrize("name", ["inputs", "findings"])
+def test_the_references_are_written_from_the_declarations(name):
+    from models.reference import REFERENCES
 
-    written = (Path(__file__).parents[2] / "docs" / "inputs.md").read_text(encoding="utf-8")
-    assert written == inputs_reference(), (
-        "docs/inputs.md out of date: python -m models.reference > docs/inputs.md"
-    )
+    written = (Path(__file__).parents[2] / "docs" / f"{name}.md").read_text(encoding="utf-8")
+    assert written == REFERENCES[name](), f"docs/{name}.md out of date: python -m models.reference {name}"
