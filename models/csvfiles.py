@@ -480,6 +480,7 @@ class _Known:
         self.stored = stored
         self.line_managers = dict(stored.line_managers)
         self.imported: dict[str, set[str]] = {}
+        self.said_missing: set[str] = set()  # inputs already said to be missing altogether
 
     def check(self, table: Input, read: ParsedFile, parsed: ParsedImport) -> None:
         """Every id `read` refers to exists once the import is applied; no line-management loop."""
@@ -492,6 +493,19 @@ class _Known:
             target = column.value.refers_to
             if target is None or not self._missing(target, {fact[index] for fact in read.facts}):
                 continue  # the common case, found at the speed of a set
+            if self._none_at_all(target):  # one line for the file, not one per reference
+                if target not in self.said_missing:
+                    self.said_missing.add(target)
+                    parsed.problems.append(
+                        Problem(
+                            read.file,
+                            0,
+                            column.header,
+                            f"{target}.csv is missing: none is stored yet, and this import has none; "
+                            f"import {target}.csv with the other files",
+                        )
+                    )
+                continue
             noun = "member of staff" if target == "staff" else target.removesuffix("s")
             for fact, line in zip(read.facts, read.lines, strict=True):
                 if self._missing(target, {fact[index]}):
@@ -507,6 +521,12 @@ class _Known:
                             read.file, line, "line_manager_id", "line-management loop: " + " -> ".join(loop)
                         )
                     )
+
+    def _none_at_all(self, target: str) -> bool:
+        """No row of `target` stored, and none in this import's files."""
+        if target == "staff":
+            return not self.line_managers and not self.stored.erased
+        return target not in self.imported and not self.stored.ids.get(target)
 
     def _missing(self, target: str, ids: set[Any]) -> set[Any]:
         ids.discard(None)

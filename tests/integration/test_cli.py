@@ -167,6 +167,10 @@ def test_the_small_confusions_a_newcomer_meets_each_say_what_to_do(oversight, tm
     assert empty.exit_code == 2 and empty.stderr.startswith("error: no contract file in ")
     never = oversight("run", "--dry-run", "--as-of", "2026-11-24")
     assert never.exit_code == 2 and "nothing imported yet: run `oversight import`" in never.stderr
+    no_staff = {name: text for name, text in GOOD.items() if name != "staff.csv"}
+    without = oversight("import", str(write_folder(tmp_path / "no-staff", no_staff)))
+    assert without.exit_code == 2 and without.stderr.count("staff.csv is missing") == 1  # said once
+    assert "no member of staff" not in without.stderr
     missing = oversight("policy", "check", "our-policy.yaml")
     assert missing.exit_code == 2 and missing.stderr.startswith("our-policy.yaml: file not found")
     misspelt = tmp_path / "policy.yaml"
