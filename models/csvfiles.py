@@ -29,6 +29,7 @@ from models.policy.facts import (
     StaffMember,
     SupervisionSession,
 )
+from models.xlsxfiles import UnreadableWorkbook, contract_sheets, sheet_records
 
 MAX_FIELD = 10_000  # characters in any field, read or ignored: far above any real value
 CHUNK = 20_000  # lines read at a time: enough to repeat values, few enough to stay lean
@@ -96,14 +97,17 @@ def shown_problems(problems: Iterable[Problem], limit: int = PROBLEMS_SHOWN) -> 
 
 
 def collect_files(paths: Iterable[Path], parsed: ParsedImport) -> list[Path]:
-    """The contract files named, or found in the folders named. A CSV that is not one of the
-    contract's is an error when named, and skipped with a warning when found in a folder."""
+    """The contract files named, or found in the folders named, and any XLSX workbooks (whose
+    sheets name their inputs). A CSV that is not one of the contract's is an error when named,
+    and skipped with a warning when found in a folder."""
     files: list[Path] = []
     problems = parsed.problems
     for path in paths:
         if path.is_dir():
-            for found in sorted(f for f in path.iterdir() if f.suffix.lower() == ".csv"):
-                if found.name in INPUT_BY_FILE:
+            for found in sorted(f for f in path.iterdir() if f.suffix.lower() in (".csv", ".xlsx")):
+                if found.suffix.lower() == ".xlsx":
+                    files.append(found)
+                elif found.name in INPUT_BY_FILE:
                     files.append(found)
                 elif found.name.lower() in INPUT_BY_FILE:
                     problems.append(
@@ -116,7 +120,7 @@ def collect_files(paths: Iterable[Path], parsed: ParsedImport) -> list[Path]:
                     )
                 else:
                     parsed.warnings.append(Problem(str(found), 1, "-", "not a contract file; skipped"))
-        elif path.is_file() and path.name in INPUT_BY_FILE:
+        elif path.is_file() and (path.name in INPUT_BY_FILE or path.suffix.lower() == ".xlsx"):
             files.append(path)
         elif path.is_file():
             known = ", ".join(INPUT_BY_FILE)
@@ -142,23 +146,61 @@ def read_files(
     soon as it is: its references are checked against what is stored and the files before it
     (no input refers to a later one), so the caller may write its facts and let them go. Held
     all at once, `national`'s files came to 1 GB. Problems gather in `parsed` as they are found."""
-    files = sorted(collect_files(paths, parsed), key=lambda path: _ORDER[path.name])
+    sources = sorted(
+        _sources(collect_files(paths, parsed), parsed), key=lambda source: _ORDER[source[1].file]
+    )
     known = _Known(stored)
-    seen: dict[str, Path] = {}
-    for path in files:
-        table = INPUT_BY_FILE[path.name]
+    seen: dict[str, str] = {}
+    for name, table, parse in sources:
         if table.name in seen:
             parsed.problems.append(
-                Problem(str(path), 0, "-", f"a second {table.file} (first: {seen[table.name]})")
+                Problem(name, 0, "-", f"a second {table.file} (first: {seen[table.name]})")
             )
             continue
-        seen[table.name] = path
-        _parse_file(path, table, parsed)
+        seen[table.name] = name
+        parse()
         read = parsed.files.pop(table.name, None)
         if read is not None:
             read = _skip_erased(table, read, stored, parsed)
             known.check(table, read, parsed)
             yield table, read
+
+
+def _sources(files: list[Path], parsed: ParsedImport) -> Iterator[tuple[str, Input, Callable[[], None]]]:
+    """Each input to read: (its name in messages, its input, how to parse it into `parsed`). A
+    CSV file is one input; a workbook, one per sheet named after an input."""
+    for path in files:
+        if path.suffix.lower() != ".xlsx":
+            table = INPUT_BY_FILE[path.name]
+            yield str(path), table, partial(_parse_file, path, table, parsed)
+            continue
+        try:
+            sheets, others = contract_sheets(path)
+        except UnreadableWorkbook as error:
+            parsed.problems.append(Problem(str(path), 0, "-", str(error)))
+            continue
+        for title in others:
+            parsed.warnings.append(
+                Problem(f"{path}:{title}", 1, "-", "not a sheet of the contract's; skipped")
+            )
+        for title, table in sheets:
+            name = f"{path}:{title}"
+            yield name, table, partial(_parse_records, name, table, sheet_records(path, title), parsed)
+
+
+def _parse_records(
+    name: str, table: Input, records: Iterator[tuple[int, list[str]]], parsed: ParsedImport
+) -> None:
+    """An input's rows read from a sheet: the header first, as from a CSV file."""
+    try:
+        for _, header in islice(records, 1):
+            if _read_header(name, table, header, parsed):
+                _FileReader(name, table, header, parsed).read(records)
+            return
+    except UnreadableWorkbook as error:
+        parsed.problems.append(Problem(name, 0, "-", str(error)))
+        return
+    parsed.problems.append(Problem(name, 1, "-", "empty sheet: a header row is required"))
 
 
 def _parse_file(path: Path, table: Input, parsed: ParsedImport) -> None:

@@ -28,6 +28,12 @@ changes, and every problem is printed as `file:line: column: message` (exit stat
 name rows across files: a `staff_id`, `case_id` or `session_id` given in one file must exist in
 its own file, in this import or an earlier one.
 
+**Spreadsheets.** An XLSX workbook may hold any of the inputs, one sheet each, named after the
+input (`staff`, or `staff.csv`), row 1 its header, read through the same checks (a workbook named
+after an input, `staff.xlsx`, may hold it on its only sheet). Cells are read as values, never as
+formulas: a date cell is its day, a whole number its digits. Problems are named
+`file:sheet:row: column: message`; other sheets are skipped with a warning.
+
 Nothing in these files chooses where a message goes: `email` is one plain address, `teams` a
 tag the operator configured. Cases are named by reference only, never by a child's name, and no
 file holds the content of a supervision.

@@ -1,0 +1,96 @@
+"""Reading the contract's inputs from XLSX workbooks, as HR and case systems export them as often
+as CSV: each sheet named after an input (`staff`, or `staff.csv`) is read as that input's file,
+row 1 its header, through the same checks as a CSV file; a problem is named
+`file:sheet:row: column: message`. A workbook named after an input (`staff.xlsx`) may hold that
+input on its only sheet, whatever the sheet is called.
+
+Cells are read as values, never as formulas (the workbook's cached results; no formula is ever
+evaluated or kept): a date cell is its day, a whole number its digits, true/false their words.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from models.policy.facts import INPUTS, Input
+
+INPUT_BY_SHEET = {name: table for table in INPUTS for name in (table.name, table.file)}
+
+
+class UnreadableWorkbook(Exception):
+    """Not an XLSX workbook openpyxl can read (damaged, encrypted, or another format)."""
+
+
+def contract_sheets(path: Path) -> tuple[list[tuple[str, Input]], list[str]]:
+    """The sheets of the workbook that hold inputs, each with its input, and the titles of those
+    that do not (skipped, with a warning)."""
+    with _opened(path) as book:
+        titles = list(book.sheetnames)
+    found = [
+        (title, INPUT_BY_SHEET[title.strip().lower()])
+        for title in titles
+        if title.strip().lower() in INPUT_BY_SHEET
+    ]
+    named = INPUT_BY_SHEET.get(path.stem.lower())
+    if not found and named is not None and len(titles) == 1:
+        return [(titles[0], named)], []
+    return found, [title for title in titles if title.strip().lower() not in INPUT_BY_SHEET]
+
+
+def sheet_records(path: Path, title: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row of the sheet with its row number, its cells as the text a CSV file would hold:
+    as wide as the header (a spreadsheet leaves trailing cells out, or formats cells past the
+    last column), a row wider only when it holds something past the header, and a blank row
+    empty, to be skipped as a blank line is."""
+    width = None
+    with _opened(path) as book:
+        for number, row in enumerate(book[title].iter_rows(values_only=True), start=1):
+            cells = [cell_text(value) for value in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if width is None:
+                width = len(cells)
+            elif cells and len(cells) < width:
+                cells += [""] * (width - len(cells))
+            yield number, cells
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as CSV text: `2026-11-24` for a date (a date-time at midnight included),
+    `12` for a whole number, `true`/`false`, and text as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _opened:
+    """A workbook opened read-only and values-only (the cached results of any formula), closed
+    on the way out; an unreadable file is `UnreadableWorkbook`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> Any:
+        try:
+            self.book = load_workbook(self.path, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise UnreadableWorkbook(f"not a readable XLSX workbook ({type(error).__name__})") from None
+        return self.book
+
+    def __exit__(self, *_: object) -> None:
+        self.book.close()

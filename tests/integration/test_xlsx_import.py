@@ -1,0 +1,94 @@
+"""The contract's inputs from an XLSX workbook, as HR and case systems export them: one sheet per
+input, read through the same checks as CSV, problems named by file, sheet and row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from models.store import ImportRejected, import_paths, load_snapshot
+from tests.csvdata import GOOD, write_folder
+
+
+def workbook(path: Path, files: dict[str, str], typed: bool = True) -> Path:
+    """The CSV files as one workbook, a sheet each named after its input; with `typed`, dates as
+    date cells and numbers as numbers, as a spreadsheet holds them."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, text in files.items():
+        sheet = book.create_sheet(name.removesuffix(".csv"))
+        for row in csv.reader(io.StringIO(text)):
+            sheet.append([_typed(cell) if typed else cell for cell in row])
+    book.create_sheet("Notes").append(["exported by the HR system"])
+    book.save(path)
+    return path
+
+
+def _typed(cell: str) -> object:
+    if len(cell) == 10 and cell[4] == "-" and cell[7] == "-":
+        return datetime.combine(date.fromisoformat(cell), datetime.min.time())
+    try:
+        return float(cell) if "." in cell else cell
+    except ValueError:
+        return cell
+
+
+def test_a_workbook_imports_as_its_csv_files_do(engine, tmp_path):
+    report = import_paths(engine, [workbook(tmp_path / "export.xlsx", GOOD)])
+    from_xlsx = load_snapshot(engine)
+    assert report.counts["staff"] == 4 and [w.message for w in report.warnings] == [
+        "not a sheet of the contract's; skipped"
+    ]
+    import_paths(engine, [write_folder(tmp_path / "csv", GOOD)])
+    assert load_snapshot(engine).staff == from_xlsx.staff  # the same facts: nothing changed
+    assert from_xlsx.staff_by_id["S1"].fte == 0.8 and from_xlsx.sessions == load_snapshot(engine).sessions
+
+
+def test_a_workbook_named_after_an_input_holds_it_on_its_only_sheet(engine, tmp_path):
+    book = Workbook()
+    for row in csv.reader(io.StringIO(GOOD["closures.csv"])):
+        book.active.append(row)
+    book.save(tmp_path / "closures.xlsx")
+    assert import_paths(engine, [tmp_path / "closures.xlsx"]).counts == {"closures": 1}
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "said"),
+    [
+        ("role", "wizard", ":staff:3: role: 'wizard' is not one of:"),
+        (
+            "start_date",
+            "31/02/2026",
+            ":staff:3: start_date: '31/02/2026' is not a date in the form YYYY-MM-DD",
+        ),
+    ],
+)
+def test_a_bad_cell_is_named_by_file_sheet_row_and_column_and_nothing_is_stored(
+    engine, tmp_path, cell, value, said
+):
+    path = workbook(tmp_path / "export.xlsx", GOOD, typed=False)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book["staff"]
+    column = [c.value for c in sheet[1]].index(cell) + 1
+    sheet.cell(row=3, column=column, value=value)
+    book.save(path)
+    with pytest.raises(ImportRejected) as rejected:
+        import_paths(engine, [path])
+    assert any(str(problem).startswith(f"{path}{said}") for problem in rejected.value.problems)
+    assert load_snapshot(engine).staff == []
+
+
+def test_a_file_that_is_not_a_workbook_is_one_clear_problem(engine, tmp_path):
+    (tmp_path / "export.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ImportRejected) as rejected:
+        import_paths(engine, [tmp_path / "export.xlsx"])
+    assert [str(p) for p in rejected.value.problems] == [
+        f"{tmp_path / 'export.xlsx'}:0: -: not a readable XLSX workbook (BadZipFile)"
+    ]
