@@ -306,15 +306,30 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
             f"(supervision.roles.student), and staff before their probation end date "
             f"(supervision.probation: {policy.supervision.probation.source}).",
             (
+                Column("Staff id"),
                 Column("Name"),
                 Column("Team"),
                 Column("Programme"),
                 Column("Since", Format.DATE),
                 Column("1:1 now"),
                 Column("Stage"),
+                Column("Last 1:1", Format.DATE),
+                Column("Next due", Format.DATE),
+                Column("Overdue"),
             ),
             [
-                (e.member.name, e.member.team, e.programme, e.since, str(e.every), e.stage)
+                (
+                    e.member.staff_id,
+                    e.member.name,
+                    e.member.team,
+                    e.programme,
+                    e.since,
+                    str(e.every),
+                    e.stage,
+                    e.last_held,
+                    e.status.due if e.status else None,
+                    "" if e.status is None else "no" if e.status.within else "yes",
+                )
                 for e in report.early
             ],
         ),
@@ -399,7 +414,11 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
             "deemed_agreed",
             "Records deemed agreed",
             "Records unsigned past the signing deadline under a policy that deems them agreed "
-            f"(records.signed.deemed_agreed: {report.policy.records.signed.deemed_agreed}).",
+            + (
+                "(records.signed.deemed_agreed: yes)."
+                if report.policy.records.signed.deemed_agreed
+                else "(records.signed.deemed_agreed: no: the policy in force deems no record agreed)."
+            ),
             (
                 Column("Session"),
                 Column("Supervisee"),

@@ -7,7 +7,7 @@ An absence is shown by its dates only, never its kind: sickness is health data.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from models.compliance.supervision import SupervisionStatus
@@ -35,6 +35,8 @@ class EarlyCareer:
     since: date
     every: Interval
     stage: str
+    last_held: date | None = None  # their last 1:1 held
+    status: SupervisionStatus | None = None  # when the next is due, and whether it is past due
 
 
 def supervisees_by_supervisor(statuses: dict[str, SupervisionStatus]) -> dict[str, list[SupervisionStatus]]:
@@ -70,8 +72,9 @@ def absent_supervisors(ctx: Context, statuses: dict[str, SupervisionStatus]) -> 
     return sorted(absent, key=lambda a: a.since)
 
 
-def early_career(ctx: Context) -> list[EarlyCareer]:
-    """ASYEs in their staged first months, students, and staff on probation, on the day."""
+def early_career(ctx: Context, today: dict[str, SupervisionStatus]) -> list[EarlyCareer]:
+    """ASYEs in their staged first months, students, and staff on probation, on the day, each
+    with their last 1:1 and when the next is due (`today`: everyone's supervision status)."""
     rules = ctx.policy.supervision
     found = []
     for member in ctx.snapshot.staff:
@@ -89,7 +92,15 @@ def early_career(ctx: Context) -> list[EarlyCareer]:
             now, stage = _stage(ctx, member.start_date, rules.probation, every)
             stage += f"; probation ends {member.probation_end}"
             found.append(EarlyCareer(member, "probation", member.start_date, now, stage))
+    found = [
+        replace(e, last_held=_last_held(ctx, e.member.staff_id), status=today.get(e.member.staff_id))
+        for e in found
+    ]
     return sorted(found, key=lambda e: (e.programme, e.since, e.member.staff_id))
+
+
+def _last_held(ctx: Context, staff_id: str) -> date | None:
+    return max((s.held_on for s in ctx.held_one_to_ones(staff_id) if s.held_on), default=None)
 
 
 def _stage(ctx: Context, since: date, staged: Staged, after: Interval) -> tuple[Interval, str]:

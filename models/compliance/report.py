@@ -259,7 +259,7 @@ def build_report(
         waiting=waiting_for_signature(ctx, held_one_to_ones(ctx, _in_post(ctx, people))),
         loads=_loads(ctx, in_scope),
         absent=absent_supervisors(ctx, in_scope),
-        early=[e for e in early_career(ctx) if e.member.staff_id in people],
+        early=[e for e in early_career(ctx, today) if e.member.staff_id in people],
         overdue=_overdue(ctx, findings, people),
         absences=sorted(
             (

@@ -69,6 +69,19 @@ def test_the_report_files_agree_with_the_nights_findings(oversight, findings, tm
     # everyone away on the day is listed (the demo: a manager past the threshold, one on leave with
     # cover); only the one past it with no cover recorded raises the finding
     assert (len(sheet(workbook, "absent_supervisors")), kinds["supervisor_absent"]) == (2, 1)
+    # ASYEs, students and probationers: each with their last 1:1 and next due; overdue ones are
+    # the night's supervision_overdue findings for them
+    early = sheet(workbook, "early_career")
+    overdue = {f["staff_id"] for f in findings if f["kind"] == "supervision_overdue"}
+    assert early and all(row["Next due"] is not None for row in early)
+    assert {row["Staff id"] for row in early if row["Overdue"] == "yes"} == overdue & {
+        r["Staff id"] for r in early
+    }
+    # every team at a glance, worst first, the same 1:1 figures as the supervision table
+    teams = {row["Scope"]: row for row in sheet(workbook, "supervision") if row["Kind"] == "team"}
+    glance = sheet(workbook, "teams")
+    assert [row["Team"] for row in glance] and {row["Team"] for row in glance} == set(teams)
+    assert all(row["1:1s within"] == teams[row["Team"]]["Within"] for row in glance)
     # the CSV files are the same tables
     with (tmp_path / "out" / f"compliance-{DAY}-csv" / "supervision.csv").open(encoding="utf-8") as handle:
         [csv_service] = [row for row in csv.DictReader(handle) if row["Scope"] == "Whole service"]
