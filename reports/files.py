@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table as ExcelTable
+from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.cells import as_data
@@ -57,9 +61,27 @@ def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
                     for value, column in zip(row, table.columns, strict=True)
                 ]
             )
+        if table.rows:
+            with warnings.catch_warnings():  # said of every write-only table; its columns are given
+                warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+                sheet.add_table(_excel_table(table))
     buffer = io.BytesIO()
     book.save(buffer)
     return write_private(path, buffer.getvalue())
+
+
+def _excel_table(table: Table) -> ExcelTable:
+    """The sheet's rows as an Excel table: filters on every column, and a name a pivot table
+    or a formula can use (`teams`, `supervision`, ...)."""
+    ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+    excel = ExcelTable(displayName=table.key, ref=ref)
+    excel.tableColumns = [
+        TableColumn(id=index, name=as_data(column.name))
+        for index, column in enumerate(table.columns, start=1)
+    ]
+    excel.autoFilter = AutoFilter(ref=ref)
+    excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+    return excel
 
 
 def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:

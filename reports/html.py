@@ -39,7 +39,7 @@ SECTIONS = (
 
 def render_html(report: ComplianceReport, tables: list[Table], evidence: bool = False) -> str:
     """The page for the report's tables (`report_tables`, computed once for every format)."""
-    by_key = {table.key: table for table in tables}
+    by_key = {table.key: table for table in tables if table.on_page}
     sections = [
         (anchor, heading, [by_key[key] for key in keys if key in by_key])
         for anchor, heading, keys in SECTIONS

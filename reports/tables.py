@@ -43,6 +43,7 @@ class Table:
     method: str
     columns: tuple[Column, ...]
     rows: list[tuple[Value, ...]]
+    on_page: bool = True  # False: in the workbook and the CSV files only (a row per person)
 
 
 def share_columns(label: str = "") -> tuple[Column, ...]:
@@ -146,10 +147,14 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
             methods["supervision"],
             (
                 Column("Scope"),
+                Column("Kind"),
                 *(Column(day.strftime("%b %Y"), Format.PERCENT) for day in report.months),
                 Column("Today", Format.PERCENT),
             ),
-            [(f.scope.name, *(share.percent for share in f.trend), f.today.percent) for f in report.scopes],
+            [
+                (f.scope.name, f.scope.kind, *(share.percent for share in f.trend), f.today.percent)
+                for f in report.scopes
+            ],
         ),
         Table(
             "records",
@@ -157,6 +162,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
             methods["records"],
             (
                 Column("Scope"),
+                Column("Kind"),
                 Column("Period"),
                 *share_columns("Written on time"),
                 *share_columns("Signed on time"),
@@ -164,6 +170,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
             [
                 (
                     f.scope.name,
+                    f.scope.kind,
                     f"last {months} months",
                     *share_values(f.records[months].written),
                     *share_values(f.records[months].signed),
@@ -332,6 +339,38 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                 )
                 for e in report.early
             ],
+        ),
+        Table(
+            "people",
+            "Everyone in post: their 1:1s and their caseload, a row each",
+            "Staff in post on the day, by team. 1:1s as computed above; open cases: cases open on the "
+            "day with this person as their worker. A row per person, to filter and pivot.",
+            (
+                Column("Staff id"),
+                Column("Name"),
+                Column("Role"),
+                Column("Team"),
+                Column("Supervisor"),
+                Column("Last 1:1", Format.DATE),
+                Column("Next 1:1 due", Format.DATE),
+                Column("1:1 overdue"),
+                Column("Open cases", Format.NUMBER),
+            ),
+            [
+                (
+                    p.member.staff_id,
+                    p.member.name,
+                    p.member.role.replace("_", " "),
+                    p.member.team,
+                    p.supervisor.name if p.supervisor else ("" if p.status is None else "none in post"),
+                    p.last_held,
+                    p.status.due if p.status else None,
+                    "" if p.status is None else "no" if p.status.within else "yes",
+                    p.open_cases,
+                )
+                for p in report.people
+            ],
+            on_page=False,
         ),
         Table(
             "duties",

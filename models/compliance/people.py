@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 
+from models.compliance.scopes import natural
 from models.compliance.supervision import SupervisionStatus
 from models.policy.away import away_since
 from models.policy.context import Context
@@ -132,3 +133,33 @@ def unsupervised(ctx: Context) -> list[Unsupervised]:
             missing = supervising.missing
             found.append(Unsupervised(member, missing.leaver, missing.due, supervising.acting))
     return sorted(found, key=lambda u: (u.since, u.member.team, u.member.staff_id))
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of staff in post, for a sheet with a row per person (to filter and pivot):
+    their 1:1 status and their caseload."""
+
+    member: StaffMember
+    supervisor: StaffMember | None
+    last_held: date | None
+    status: SupervisionStatus | None  # None for someone no one supervises (the Director)
+    open_cases: int
+
+
+def people_in_post(
+    ctx: Context, people: frozenset[str], today: dict[str, SupervisionStatus], caseloads: dict[str, int]
+) -> list[Person]:
+    """Everyone of `people` in post on the day, by team then name."""
+    rows = [
+        Person(
+            member,
+            ctx.active(today[member.staff_id].supervisor_id) if member.staff_id in today else None,
+            _last_held(ctx, member.staff_id),
+            today.get(member.staff_id),
+            caseloads.get(member.staff_id, 0),
+        )
+        for member in ctx.snapshot.staff
+        if member.staff_id in people and member.is_active(ctx.as_of)
+    ]
+    return sorted(rows, key=lambda p: (natural(p.member.team), p.member.name, p.member.staff_id))

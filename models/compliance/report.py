@@ -20,9 +20,11 @@ from models.compliance.glance import MIN_RATED, TeamGlance, teams_at_a_glance
 from models.compliance.people import (
     AbsentSupervisor,
     EarlyCareer,
+    Person,
     Unsupervised,
     absent_supervisors,
     early_career,
+    people_in_post,
     supervisees_by_supervisor,
     unsupervised,
 )
@@ -97,6 +99,7 @@ class ComplianceReport:
     disputed: list[SupervisionSession]
     duties: list[DutyShare]
     staff_by_id: dict[str, StaffMember] = field(repr=False)
+    people: list[Person] = field(default_factory=list, repr=False)  # everyone in post, a row each
 
     @property
     def teams(self) -> list[TeamGlance]:
@@ -260,6 +263,7 @@ def build_report(
         loads=_loads(ctx, in_scope),
         absent=absent_supervisors(ctx, in_scope),
         early=[e for e in early_career(ctx, today) if e.member.staff_id in people],
+        people=people_in_post(ctx, people, today, Counter(c.worker.staff_id for c in cases if c.worker)),
         overdue=_overdue(ctx, findings, people),
         absences=sorted(
             (

@@ -82,6 +82,13 @@ def test_the_report_files_agree_with_the_nights_findings(oversight, findings, tm
     glance = sheet(workbook, "teams")
     assert [row["Team"] for row in glance] and {row["Team"] for row in glance} == set(teams)
     assert all(row["1:1s within"] == teams[row["Team"]]["Within"] for row in glance)
+    # a row per person in post, with their caseload: the open cases of the night's figures
+    people = sheet(workbook, "people")
+    assert len({row["Staff id"] for row in people}) == len(people) > 0
+    open_by_worker = sum(row["Open cases"] for row in people)
+    cases = sheet(workbook, "cases_by_category")
+    unallocated = len(sheet(workbook, "unallocated"))
+    assert open_by_worker + unallocated == sum(row["Of"] for row in cases)
     # the CSV files are the same tables
     with (tmp_path / "out" / f"compliance-{DAY}-csv" / "supervision.csv").open(encoding="utf-8") as handle:
         [csv_service] = [row for row in csv.DictReader(handle) if row["Scope"] == "Whole service"]
