@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 from models.policy.facts import INPUTS
 
 DEMO_AS_OF = date(2026, 11, 24)
+AUDIT_GRADES = ("good", "good", "requires_improvement", "good", "inadequate", "")  # "": none recorded
 DEMO_POLICY = Path(__file__).parent / "policy.yaml"  # the default, with every recurring duty on
 
 _FIRST = (
@@ -245,12 +246,17 @@ class _Council:
             )
 
     def audit(self, auditor: str, subject: str, days_ago: int) -> None:
+        """An audit with a grade and its actions, a fixed cycle (no random draw: the rest of the
+        council stays as it was)."""
+        number = len(self.rows["audits"])
         self.rows["audits"].append(
             {
                 "audit_id": self.next_id("U"),
                 "auditor_id": auditor,
                 "subject_id": subject,
                 "audited_on": self.day_before(days_ago),
+                "outcome": AUDIT_GRADES[number % len(AUDIT_GRADES)],
+                "actions": number % 4,
             }
         )
 

@@ -7,7 +7,19 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Boolean, Date, DateTime, Float, Index, String, Table, Text, UniqueConstraint, func
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base
@@ -24,6 +36,7 @@ def _stored(column: Column, key: tuple[str, ...]) -> sa.Column[Any]:
         "date": Date(),
         "float": Float(),
         "bool": Boolean(),
+        "int": Integer(),
     }[column.value.storage]
     return sa.Column(
         column.name,

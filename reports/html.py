@@ -32,7 +32,7 @@ SECTIONS = (
     (
         "evidence",
         "For inspection: the policy and the exceptions",
-        ("policy", "absences", "deemed_agreed", "disputed"),
+        ("policy", "audit_outcomes", "absences", "deemed_agreed", "disputed"),
     ),
 )
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from models.compliance.glance import rating
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
-from models.policy.facts import CaseCategory
+from models.policy.facts import Audit, AuditOutcome, CaseCategory
 from models.policy.policy import Policy
 from reports.policy_text import policy_rules
 
@@ -415,10 +415,42 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
     return tables
 
 
+def _audit_outcomes(report: ComplianceReport) -> Table:
+    """Audits of supervision files by month and grade, with the actions they agreed."""
+    by_month: dict[str, list[Audit]] = {}
+    for audit in report.audits:
+        by_month.setdefault(audit.audited_on.strftime("%Y-%m"), []).append(audit)
+    grades = list(AuditOutcome)
+    return Table(
+        "audit_outcomes",
+        "Audits of supervision files: grades and actions, by month",
+        "Audits in the last twelve months of the files of staff in scope (audits.csv), by the month "
+        "they were held: how many, each grade where the council recorded one, and the actions agreed.",
+        (
+            Column("Month"),
+            Column("Audits", Format.NUMBER),
+            *(Column(grade.value.replace("_", " ").capitalize(), Format.NUMBER) for grade in grades),
+            Column("No grade recorded", Format.NUMBER),
+            Column("Actions agreed", Format.NUMBER),
+        ),
+        [
+            (
+                month,
+                len(audits),
+                *(sum(a.outcome is grade for a in audits) for grade in grades),
+                sum(a.outcome is None for a in audits),
+                sum(a.actions or 0 for a in audits),
+            )
+            for month, audits in sorted(by_month.items())
+        ],
+    )
+
+
 def _evidence_tables(report: ComplianceReport) -> list[Table]:
     """The policy in force and the exceptions: absences by their dates only, records deemed
-    agreed, records disputed."""
+    agreed, records disputed; and the quality of supervision files, by their audits."""
     return [
+        _audit_outcomes(report),
         Table(
             "policy",
             f"The policy in force: {report.policy.title}",

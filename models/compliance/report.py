@@ -42,7 +42,7 @@ from models.compliance.shares import Share
 from models.compliance.supervision import SupervisionStatus, month_ends, share_within, supervision_on
 from models.policy.calendar import WorkingCalendar
 from models.policy.context import Context
-from models.policy.facts import Absence, Snapshot, StaffMember, SupervisionSession
+from models.policy.facts import Absence, Audit, Snapshot, StaffMember, SupervisionSession
 from models.policy.findings import Finding, Kind, Stage
 from models.policy.policy import Policy
 
@@ -100,6 +100,7 @@ class ComplianceReport:
     duties: list[DutyShare]
     staff_by_id: dict[str, StaffMember] = field(repr=False)
     people: list[Person] = field(default_factory=list, repr=False)  # everyone in post, a row each
+    audits: list[Audit] = field(default_factory=list, repr=False)  # of supervision files, last 12 months
 
     @property
     def teams(self) -> list[TeamGlance]:
@@ -279,6 +280,10 @@ def build_report(
         ),
         duties=duty_shares(ctx, people),
         staff_by_id=snapshot.staff_by_id,
+        audits=sorted(
+            (a for a in snapshot.audits if a.subject_id in people and year_ago < a.audited_on <= as_of),
+            key=lambda a: (a.audited_on, a.audit_id),
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, NamedTuple, TypeVar, get_type_hints
 
 from models.policy.values import (
     BOOL,
+    COUNT,
     DATE,
     FREQUENCY,
     FTE,
@@ -112,6 +113,12 @@ class AbsenceKind(StrEnum):
     UNPLANNED = "unplanned"
     ANNUAL_LEAVE = "annual_leave"
     PLANNED = "planned"
+
+
+class AuditOutcome(StrEnum):
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
 
 
 class ObservationKind(StrEnum):
@@ -266,12 +273,15 @@ class Appraisal(NamedTuple):
 
 
 class Audit(NamedTuple):
-    """`auditor_id` audited the supervision file of `subject_id`."""
+    """`auditor_id` audited the supervision file of `subject_id`, with its grade and the number
+    of actions it agreed where the council records them: what the evidence pack shows of quality."""
 
     audit_id: Annotated[str, ID]
     auditor_id: Annotated[str, STAFF_ID]
-    subject_id: Annotated[str, STAFF_ID]
+    subject_id: Annotated[str, STAFF_ID, "whose supervision file was audited"]
     audited_on: Annotated[date, DATE]
+    outcome: Annotated[AuditOutcome | None, one_of(AuditOutcome, width=30), "the audit's grade"] = None
+    actions: Annotated[int | None, COUNT, "how many actions the audit agreed"] = None
 
 
 class Cover(NamedTuple):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from models.policy.intervals import Interval
 
-Storage = Literal["text", "date", "float", "bool"]
+Storage = Literal["text", "date", "float", "bool", "int"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -74,6 +74,12 @@ def _fte(text: str) -> float:
     if not 0 < value <= 1:
         raise ValueError(f"{text} is not more than 0 and at most 1")
     return value
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(f"{shown(text)} is not a whole number of 0 or more")
+    return int(text)
 
 
 def _frequency(text: str) -> str:
@@ -157,6 +163,7 @@ STAFF_ID = id_of("staff")
 DATE = Value(_date, "date", says="a date, `YYYY-MM-DD`")
 BOOL = Value(_bool, "bool", says="`true` or `false` (also `yes`/`no`, `y`/`n`, `1`/`0`)")
 FTE = Value(_fte, "float", says="a number above 0 and at most 1")
+COUNT = Value(_count, "int", says="a whole number, 0 or more")
 FREQUENCY = Value(
     _frequency,
     width=20,

@@ -108,6 +108,11 @@ def test_the_evidence_pack_is_one_folder_with_the_policy_and_the_exceptions(over
     )
     policy = sheet(pack / f"evidence-{DAY}.xlsx", "policy")
     assert any("48 hours" in row["Source"] for row in policy)
+    # the quality of supervision files: the demo's audits of the last year, by month and grade
+    audits = sheet(pack / f"evidence-{DAY}.xlsx", "audit_outcomes")
+    graded = ("Good", "Requires improvement", "Inadequate", "No grade recorded")
+    assert audits and all(row["Audits"] == sum(row[g] for g in graded) for row in audits)
+    assert sum(row["Good"] for row in audits) > 0 and sum(row["Actions agreed"] for row in audits) > 0
     page = (pack / f"evidence-{DAY}.html").read_text(encoding="utf-8")
     assert "The policy in force" in page and "Absences in the last twelve months" in page
     assert "sickness" not in sheet(pack / f"evidence-{DAY}.xlsx", "absences").__repr__()
