@@ -186,13 +186,7 @@ def renew(engine: Engine, key: str, claimant: str, until: float) -> bool:
     with engine.begin() as connection:
         return bool(
             connection.execute(
-                update(MessageRow)
-                .where(
-                    MessageRow.message_key == key,
-                    MessageRow.status == "sending",
-                    MessageRow.claimed_by == claimant,
-                )
-                .values(claimed_until=until)
+                update(MessageRow).where(*_claimed(key, claimant)).values(claimed_until=until)
             ).rowcount
         )
 
@@ -202,13 +196,14 @@ def release(engine: Engine, key: str, claimant: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             update(MessageRow)
-            .where(
-                MessageRow.message_key == key,
-                MessageRow.status == "sending",
-                MessageRow.claimed_by == claimant,
-            )
+            .where(*_claimed(key, claimant))
             .values(status="queued", claimed_by=None, claimed_until=None)
         )
+
+
+def _claimed(key: str, claimant: str) -> tuple[Any, ...]:
+    """The message `key` while `claimant` holds it, unsent."""
+    return (MessageRow.message_key == key, MessageRow.status == "sending", MessageRow.claimed_by == claimant)
 
 
 def _outgoing(stored: Any) -> Outgoing:
