@@ -156,6 +156,15 @@ def report(
             "and the exceptions (absences, deemed-agreed and disputed records).",
         ),
     ] = False,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="With --evidence: the start of the period its absences, disputed records and audits "
+            "cover, such as the last inspection (default: the twelve months to the day).",
+        ),
+    ] = None,
     policy: Annotated[
         str | None,
         typer.Option(
@@ -185,7 +194,10 @@ def report(
     rules = _report_policy(engine, day, policy)
     snapshot = load_snapshot(engine, day)
     try:
-        built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team)
+        start = since.date() if since else None
+        if start and start > day:
+            raise ValueError(f"--since {start} is after the day reported on, {day}")
+        built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team, start)
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

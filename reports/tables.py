@@ -424,7 +424,7 @@ def _audit_outcomes(report: ComplianceReport) -> Table:
     return Table(
         "audit_outcomes",
         "Audits of supervision files: grades and actions, by month",
-        "Audits in the last twelve months of the files of staff in scope (audits.csv), by the month "
+        f"Audits {report.period} of the files of staff in scope (audits.csv), by the month "
         "they were held: how many, each grade where the council recorded one, and the actions agreed.",
         (
             Column("Month"),
@@ -460,8 +460,8 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
         ),
         Table(
             "absences",
-            "Absences in the last twelve months",
-            "Every absence of staff in scope that overlaps the last twelve months, by its dates. "
+            f"Absences {report.period}",
+            f"Every absence of staff in scope {report.period}, by its dates. "
             "The kind of absence is never shown: sickness is health data.",
             (
                 Column("Person"),
@@ -512,7 +512,7 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
         Table(
             "disputed",
             "Records disputed by the supervisee",
-            "Held 1:1s of the last twelve months whose record the supervisee disputed; the "
+            f"Held 1:1s {report.period} whose record the supervisee disputed; the "
             "content of a record is never shown.",
             (Column("Session"), Column("Supervisee"), Column("Supervisor"), Column("Held", Format.DATE)),
             [

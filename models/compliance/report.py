@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -100,7 +100,13 @@ class ComplianceReport:
     duties: list[DutyShare]
     staff_by_id: dict[str, StaffMember] = field(repr=False)
     people: list[Person] = field(default_factory=list, repr=False)  # everyone in post, a row each
-    audits: list[Audit] = field(default_factory=list, repr=False)  # of supervision files, last 12 months
+    audits: list[Audit] = field(default_factory=list, repr=False)  # of supervision files, in the period
+    since: date | None = None  # the start of the evidence's period (absences, disputes, audits)
+
+    @property
+    def period(self) -> str:
+        """The evidence's period in words: `since 2025-11-24` (twelve months by default)."""
+        return f"since {self.since}" if self.since else "in the last twelve months"
 
     @property
     def teams(self) -> list[TeamGlance]:
@@ -214,8 +220,11 @@ def build_report(
     as_of: date,
     council: str | None = None,
     team: str | None = None,
+    since: date | None = None,
 ) -> ComplianceReport:
-    """Every figure of the report for `as_of`; with `team`, for that team's people only."""
+    """Every figure of the report for `as_of`; with `team`, for that team's people only. The
+    evidence (absences, disputed records, audits) covers the twelve months to `as_of`, or the
+    period from `since` (an inspection's: since the last one)."""
     calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
     ctx = Context(snapshot=snapshot, policy=policy, as_of=as_of, calendar=calendar)
     rows = scopes(snapshot, as_of, team)
@@ -242,7 +251,7 @@ def build_report(
     figures = [f for f in figures if f.today.of or any(share.of for share in f.trend)] or figures[:1]
     cases = [c for c in cases_on(ctx) if team is None or c.team == team]
     in_scope = {staff_id: s for staff_id, s in today.items() if staff_id in people}
-    year_ago = as_of - relativedelta(months=12)
+    year_ago = since - timedelta(days=1) if since else as_of - relativedelta(months=12)
     return ComplianceReport(
         council=council,
         as_of=as_of,
@@ -280,6 +289,7 @@ def build_report(
         ),
         duties=duty_shares(ctx, people),
         staff_by_id=snapshot.staff_by_id,
+        since=since,
         audits=sorted(
             (a for a in snapshot.audits if a.subject_id in people and year_ago < a.audited_on <= as_of),
             key=lambda a: (a.audited_on, a.audit_id),

@@ -115,6 +115,19 @@ def test_the_evidence_pack_is_one_folder_with_the_policy_and_the_exceptions(over
     assert sum(row["Good"] for row in audits) > 0 and sum(row["Actions agreed"] for row in audits) > 0
     page = (pack / f"evidence-{DAY}.html").read_text(encoding="utf-8")
     assert "The policy in force" in page and "Absences in the last twelve months" in page
+    # since the last inspection: the period the pack's evidence covers
+    since = oversight(
+        "report", "--as-of", DAY, "--evidence", "--since", "2026-09-01", "--out", str(tmp_path / "s")
+    )
+    assert since.exit_code == 0, since.output
+    later = sheet(tmp_path / "s" / f"evidence-{DAY}" / f"evidence-{DAY}.xlsx", "audit_outcomes")
+    assert [row["Month"] for row in later] == sorted(
+        {row["Month"] for row in audits if row["Month"] >= "2026-09"}
+    )
+    assert (
+        "Absences since 2026-09-01"
+        in (tmp_path / "s" / f"evidence-{DAY}" / f"evidence-{DAY}.html").read_text()
+    )
     assert "sickness" not in sheet(pack / f"evidence-{DAY}.xlsx", "absences").__repr__()
     # never why anyone is away: no threshold that differs by kind of absence (the rules that say
     # what a cancellation for sickness changes are general, and stay)
