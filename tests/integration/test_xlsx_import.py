@@ -92,3 +92,38 @@ def test_a_file_that_is_not_a_workbook_is_one_clear_problem(engine, tmp_path):
     assert [str(p) for p in rejected.value.problems] == [
         f"{tmp_path / 'export.xlsx'}:0: -: not a readable XLSX workbook (BadZipFile)"
     ]
+
+
+def dump(engine) -> dict[str, list[tuple]]:
+    """Every input table's rows, sorted: what two imports must agree on."""
+    from sqlalchemy import select
+
+    from models.tables import INPUT_TABLES
+
+    with engine.connect() as connection:
+        return {
+            name: sorted(tuple(row) for row in connection.execute(select(table)))
+            for name, table in INPUT_TABLES.items()
+        }
+
+
+def test_the_demo_council_exported_as_workbooks_imports_to_the_same_database_as_its_csvs(engine, tmp_path):
+    """Every file as a workbook of its own (`staff.xlsx` ...), dates as date cells, numbers as
+    numbers, as a spreadsheet export has them; compared with the CSVs imported into SQLite."""
+    from demo.council import DEMO_AS_OF, SCALES, generate, write_csvs
+    from models.db import open_database
+
+    csvs = write_csvs(generate(SCALES["demo"], DEMO_AS_OF), tmp_path / "csv")
+    books = tmp_path / "xlsx"
+    books.mkdir()
+    for path in csvs:
+        book = Workbook()
+        for row in csv.reader(path.open(encoding="utf-8", newline="")):
+            book.active.append([_typed(cell) for cell in row])
+        book.save(books / f"{path.stem}.xlsx")
+    import_paths(engine, [books])
+    from_csv = open_database(f"sqlite:///{tmp_path / 'from-csv.db'}")
+    import_paths(from_csv, [tmp_path / "csv"])
+    expected = dump(from_csv)
+    assert sum(map(len, expected.values())) > 1000
+    assert dump(engine) == expected
