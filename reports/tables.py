@@ -351,6 +351,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                 Column("Role"),
                 Column("Team"),
                 Column("Supervisor"),
+                Column("Line manager"),
                 Column("Last 1:1", Format.DATE),
                 Column("Next 1:1 due", Format.DATE),
                 Column("1:1 overdue"),
@@ -363,12 +364,44 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                     p.member.role.replace("_", " "),
                     p.member.team,
                     p.supervisor.name if p.supervisor else ("" if p.status is None else "none in post"),
+                    report.name_of(p.member.line_manager_id),
                     p.last_held,
                     p.status.due if p.status else None,
                     "" if p.status is None else "no" if p.status.within else "yes",
-                    p.open_cases,
+                    p.caseload,
                 )
                 for p in report.people
+            ],
+            on_page=False,
+        ),
+        Table(
+            "caseloads",
+            "Open cases by worker and category",
+            "Cases open on the day by their worker in post and category: a row for each, to pivot "
+            "by team or category (cases with no worker are in the unallocated table).",
+            (
+                Column("Staff id"),
+                Column("Name"),
+                Column("Team"),
+                Column("Category"),
+                Column("Open cases", Format.NUMBER),
+            ),
+            [
+                (p.member.staff_id, p.member.name, p.member.team, CaseCategory(category).label, count)
+                for p in report.people
+                for category, count in sorted(p.open_cases.items())
+            ],
+            on_page=False,
+        ),
+        Table(
+            "trend_long",
+            "1:1 supervision within timescale at each month end and today, a row per scope and day",
+            f"{methods['supervision']} The trend table's figures, a row each, to pivot and chart.",
+            (Column("Kind"), Column("Scope"), Column("Day", Format.DATE), *share_columns()),
+            [
+                (f.scope.kind, f.scope.name, day, *share_values(share))
+                for f in report.scopes
+                for day, share in zip([*report.months, report.as_of], [*f.trend, f.today], strict=True)
             ],
             on_page=False,
         ),

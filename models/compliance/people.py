@@ -144,11 +144,18 @@ class Person:
     supervisor: StaffMember | None
     last_held: date | None
     status: SupervisionStatus | None  # None for someone no one supervises (the Director)
-    open_cases: int
+    open_cases: dict[str, int]  # open cases they are the worker of, by category
+
+    @property
+    def caseload(self) -> int:
+        return sum(self.open_cases.values())
 
 
 def people_in_post(
-    ctx: Context, people: frozenset[str], today: dict[str, SupervisionStatus], caseloads: dict[str, int]
+    ctx: Context,
+    people: frozenset[str],
+    today: dict[str, SupervisionStatus],
+    caseloads: dict[str, dict[str, int]],
 ) -> list[Person]:
     """Everyone of `people` in post on the day, by team then name."""
     rows = [
@@ -157,7 +164,7 @@ def people_in_post(
             ctx.active(today[member.staff_id].supervisor_id) if member.staff_id in today else None,
             _last_held(ctx, member.staff_id),
             today.get(member.staff_id),
-            caseloads.get(member.staff_id, 0),
+            caseloads.get(member.staff_id, {}),
         )
         for member in ctx.snapshot.staff
         if member.staff_id in people and member.is_active(ctx.as_of)

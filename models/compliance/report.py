@@ -213,6 +213,15 @@ class ComplianceReport:
         }
 
 
+def _caseloads(cases: list[CaseStatus]) -> dict[str, dict[str, int]]:
+    """Each worker's open cases, by category."""
+    loads: dict[str, Counter[str]] = defaultdict(Counter)
+    for case in cases:
+        if case.worker:
+            loads[case.worker.staff_id][case.case.category.value] += 1
+    return {worker: dict(load) for worker, load in loads.items()}
+
+
 def build_report(
     snapshot: Snapshot,
     policy: Policy,
@@ -273,7 +282,7 @@ def build_report(
         loads=_loads(ctx, in_scope),
         absent=absent_supervisors(ctx, in_scope),
         early=[e for e in early_career(ctx, today) if e.member.staff_id in people],
-        people=people_in_post(ctx, people, today, Counter(c.worker.staff_id for c in cases if c.worker)),
+        people=people_in_post(ctx, people, today, _caseloads(cases)),
         overdue=_overdue(ctx, findings, people),
         absences=sorted(
             (

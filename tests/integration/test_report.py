@@ -89,6 +89,12 @@ def test_the_report_files_agree_with_the_nights_findings(oversight, findings, tm
     cases = sheet(workbook, "cases_by_category")
     unallocated = len(sheet(workbook, "unallocated"))
     assert open_by_worker + unallocated == sum(row["Of"] for row in cases)
+    assert sum(row["Open cases"] for row in sheet(workbook, "caseloads")) == open_by_worker
+    # the trend a row per scope and day, for pivot tables: the same figures as the trend table
+    long = sheet(workbook, "trend_long")
+    assert len(long) == 13 * len(sheet(workbook, "trend"))
+    whole = [row for row in long if row["Scope"] == "Whole service"]
+    assert (whole[-1]["Within"], whole[-1]["Of"]) == (service["Within"], service["Of"])
     # the CSV files are the same tables
     with (tmp_path / "out" / f"compliance-{DAY}-csv" / "supervision.csv").open(encoding="utf-8") as handle:
         [csv_service] = [row for row in csv.DictReader(handle) if row["Scope"] == "Whole service"]
