@@ -1,15 +1,22 @@
 """Telling a council's operators something: a night that went wrong (`flows.alert`), or one whose
-email cannot all go out by the morning (`tasks.reminders`). Sent at once, never stored: the
-database may be the very thing that is broken."""
+email cannot all go out by the morning (`warn_if_short`, before a night sends). Sent at once,
+never stored: for an alert, the database may be the very thing that is broken."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
-from models.messages import Outgoing
+from sqlalchemy import Engine
+
+from models.messages import Outgoing, count_unsent
 from notifications.channels import Channel, DeliveryFailed
+from notifications.router import Router
 from notifications.settings import DeliverySettings
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def tell_operators(
@@ -28,6 +35,36 @@ def tell_operators(
         except (DeliveryFailed, OSError) as error:
             failed(f"to {message.address}: {error}")
     return delivered
+
+
+def warn_if_short(
+    engine: Engine,
+    channel: Router,
+    delivery: DeliverySettings,
+    night: date,
+    council: str,
+    warn: Callable[[str], None],
+    failed: Callable[[str], None],
+    now: datetime | None = None,
+) -> str | None:
+    """Before a night sends: when its email cannot all go by `delivery.send_by` (London time,
+    today) at the sender's pace, or within its quota, say so to `warn` and tell the operators at
+    once; returns the warning, or None. The most urgent messages go first regardless."""
+    now = now or datetime.now(LONDON)
+    by = datetime.combine(now.date(), delivery.send_by, LONDON)
+    warning = channel.shortfall(count_unsent(engine, night, "email"), now, by)
+    if warning:
+        warn(f"{council}: {warning}")
+        tell_operators(
+            channel,
+            delivery,
+            f"pace-{night}",
+            f"Oversight: not all of tonight's email for {council} can go out by {delivery.send_by:%H:%M}",
+            f"Tonight's reminders for {council} ({night}): {warning}.\n\nRaise the sender's limits, "
+            "or give the council a sender of its own.\n",
+            lambda error: failed(f"could not tell the operators {error}"),
+        )
+    return warning
 
 
 def operator_messages(delivery: DeliverySettings, key: str, subject: str, text: str) -> list[Outgoing]:

@@ -3,14 +3,13 @@ store them, deliver what is pending."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
-from models.messages import Outgoing, count_unsent, notice_history, store
+from models.messages import Outgoing, notice_history, store
 from models.policy.away import away_on
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Snapshot
@@ -18,12 +17,10 @@ from models.policy.findings import Finding
 from models.policy.policy import Policy
 from notifications.cadence import NoticeKey
 from notifications.delivery import DeliveryReport, deliver_pending
-from notifications.operators import tell_operators
+from notifications.operators import warn_if_short
 from notifications.router import Router
 from notifications.settings import DeliverySettings
 from notifications.tonight import Tonight, decide
-
-LONDON = ZoneInfo("Europe/London")
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
@@ -58,23 +55,9 @@ def deliver_reminders(
     """Deliver tonight's messages; first, when the sender's pace or quota cannot carry tonight's
     email by the morning's deadline, tell the operators (the most urgent go first regardless)."""
     engine = open_database(database_url)
+    logger = get_run_logger()
     with Router(delivery) as channel:
-        now = datetime.now(LONDON)
-        warning = channel.shortfall(
-            count_unsent(engine, as_of, "email"), now, datetime.combine(now.date(), delivery.send_by, LONDON)
-        )
-        if warning:
-            logger = get_run_logger()
-            logger.warning("%s: %s", council, warning)
-            tell_operators(
-                channel,
-                delivery,
-                f"pace-{as_of}",
-                f"Oversight: not all of tonight's email for {council} can go out by {delivery.send_by:%H:%M}",
-                f"Tonight's reminders for {council} ({as_of}): {warning}.\n\nRaise the sender's limits, "
-                "or give the council a sender of its own.\n",
-                lambda error: logger.error("could not tell the operators %s", error),
-            )
+        warning = warn_if_short(engine, channel, delivery, as_of, council, logger.warning, logger.error)
         report = deliver_pending(engine, channel, delivery, as_of)
     report.warning = warning
     return report
