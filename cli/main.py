@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from datetime import date, datetime
 from importlib import metadata
@@ -342,9 +343,17 @@ def demo(
     summary = _run_nightly(DEMO_AS_OF, str(DEMO_POLICY), False, None)
     _print_summary(summary)
     typer.echo(
-        f"\nSee the findings:  OVERSIGHT_DATABASE_URL={url} oversight findings --as-of {DEMO_AS_OF} "
+        f"\nSee the findings:  OVERSIGHT_DATABASE_URL={url} {_this_command()} findings --as-of {DEMO_AS_OF} "
         f"--policy {DEMO_POLICY}"
     )
+
+
+def _this_command() -> str:
+    """`oversight` when that is this command on the PATH, else its full path (`make demo` runs
+    `.venv/bin/oversight` with the virtual environment not activated): a hint that works as printed."""
+    found = shutil.which("oversight")
+    here = Path(sys.executable).with_name("oversight")
+    return "oversight" if found and Path(found).resolve() == here.resolve() else str(here)
 
 
 @policy_app.command("show")

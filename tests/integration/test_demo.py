@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -36,6 +37,9 @@ def test_oversight_demo_runs_the_nightly_flow_and_says_where_messages_went(tmp_p
     assert f"sent: {tmp_path}/outbox/2026-11-24_" in result.output
     assert "policy.yaml, the default with every recurring duty switched on" in result.output
     assert len(list((tmp_path / "outbox").glob("*.eml"))) > 5
+    # the hint works as printed, the virtual environment activated or not
+    command = result.output.split("See the findings:  ", 1)[1].split()[1]
+    assert command == "oversight" or Path(command).is_file()
 
 
 def test_the_benchmark_generator_imports_cleanly_and_raises_every_kind(engine, tmp_path):
