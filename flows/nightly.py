@@ -27,7 +27,7 @@ from tasks.council import (
 )
 from tasks.housekeeping import erase_old_leavers, prune_history, prune_old_files
 from tasks.reminders import decide_reminders, deliver_reminders, load_notice_history, store_reminders
-from tasks.report import build_compliance, decide_weekly_summaries, publish_report
+from tasks.report import build_compliance, cut_views, decide_weekly_summaries, publish_report
 
 
 @dataclass
@@ -109,8 +109,15 @@ def nightly(
     told = load_notice_history(url)
     tonight = decide_reminders(quote(snapshot), quote(findings), quote(told), as_of, rules, delivery)
     report = build_compliance(quote(snapshot), rules, quote(findings), as_of, council)
+    cut = cut_views(quote(report))
     weekly = decide_weekly_summaries(
-        quote(report), quote(snapshot), settings.reports, settings.reports_url, delivery
+        quote(report),
+        quote(cut),
+        quote(snapshot),
+        settings.reports,
+        settings.reports_url,
+        delivery,
+        settings.readers,
     )
     summary = NightlySummary(
         as_of=as_of,
@@ -126,7 +133,7 @@ def nightly(
     record_findings(url, as_of, policy, rules, quote(findings))
     summary.queued = store_reminders(url, as_of, quote(summary.messages))
     summary.delivery = delivered = deliver_reminders(url, delivery, as_of, settings.label)
-    summary.report = publish_report(quote(report), settings.reports)
+    summary.report = publish_report(quote(report), quote(cut), settings.reports)
     summary.pruned = prune_history(url, as_of, settings.retention)
     files = prune_old_files([settings.reports, delivery.outbox], as_of, rules)
     if files:

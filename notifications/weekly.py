@@ -1,6 +1,7 @@
 """The weekly summary: on the first working day of each week, every head of service, service
 manager, assistant director and team manager in post gets their own figures from the night's
-compliance report, with a link to the whole report.
+compliance report, with a link to their own view of it (their line or their team, only their
+people named); those who may read the whole service's report (`Readers`) get its link too.
 
 A summary is one message through the outbox like any digest, under a key fixed by the night and
 the recipient, so a rerun never sends it twice. It carries counts and shares only: no child, no
@@ -9,12 +10,14 @@ record's content, no reason for anyone's absence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from models.compliance.report import ComplianceReport, ScopeFigures
 from models.compliance.scopes import LINE_ROLES
 from models.compliance.shares import Share
+from models.compliance.views import Readers, view_of
 from models.messages import Outgoing
 from models.policy.away import away_on
 from models.policy.calendar import WorkingCalendar
@@ -28,7 +31,7 @@ SUMMARY_ROLES = (*LINE_ROLES, Role.TEAM_MANAGER)
 
 @dataclass(frozen=True)
 class Summary:
-    """One manager's figures: their line (or their team), as the report computed them."""
+    """One manager's figures: their line (or their team), as their view of the report has them."""
 
     recipient: StaffMember
     figures: ScopeFigures
@@ -36,7 +39,8 @@ class Summary:
     cases: Share
     overdue: int
     overdue_cases: int
-    report_link: str
+    report_link: str  # their own view
+    whole_link: str | None  # the whole service's report, for those who may read it
     as_of: date
 
 
@@ -47,49 +51,51 @@ def is_first_working_day_of_week(day: date, calendar: WorkingCalendar) -> bool:
     return calendar.is_working_day(day) and not any(calendar.is_working_day(d) for d in earlier)
 
 
-def weekly_summaries(report: ComplianceReport, report_link: str) -> list[Summary]:
-    """A summary for each manager in post, and not away, whose line or team the report has
-    figures for."""
-    lines = {f.scope.owner_id: f for f in report.scopes if f.scope.kind == "line"}
-    teams = {f.scope.name: f for f in report.scopes if f.scope.kind == "team"}
+def weekly_summaries(
+    report: ComplianceReport,
+    cut: list[ComplianceReport],
+    link_to: Callable[[ComplianceReport], str],
+    readers: Readers,
+) -> list[Summary]:
+    """A summary for each manager in post, and not away, with a view of their own among `cut`
+    (`models.compliance.views`); `link_to` says where a report's page is opened."""
     summaries = []
     away = away_on(report.absences, report.as_of)  # nobody is chased while away
     for member in report.staff_by_id.values():
         if member.role not in SUMMARY_ROLES or not member.is_active(report.as_of) or member.staff_id in away:
             continue
-        figures = lines.get(member.staff_id) or (
-            teams.get(member.team) if member.role is Role.TEAM_MANAGER else None
-        )
-        if figures is None:
+        view = view_of(member, cut)
+        if view is None:
             continue
-        people = figures.scope.staff_ids
+        figures = view.service
         summaries.append(
             Summary(
                 member,
                 figures,
                 figures.trend[-1],
-                Share.total(
-                    report.cases_by_team.get(team, Share(0, 0))
-                    for team in figures.scope.teams or (member.team,)
-                ),
-                sum(o.finding.staff_id in people for o in report.overdue),
-                sum(
-                    c.worker.staff_id in people if c.worker else c.team in figures.scope.teams
-                    for c in report.overdue_cases
-                ),
-                report_link,
+                Share.total(view.cases_by_team.values()),
+                len(view.overdue),
+                len(view.overdue_cases),
+                link_to(view),
+                link_to(report) if readers.may_read_all(member) else None,
                 report.as_of,
             )
         )
     return sorted(summaries, key=lambda s: s.recipient.staff_id)
 
 
-def compose_weekly(report: ComplianceReport, report_link: str, settings: DeliverySettings) -> list[Outgoing]:
+def compose_weekly(
+    report: ComplianceReport,
+    cut: list[ComplianceReport],
+    link_to: Callable[[ComplianceReport], str],
+    settings: DeliverySettings,
+    readers: Readers,
+) -> list[Outgoing]:
     """One email (or outbox file) per manager: never a Teams channel, which a whole team reads."""
     channel, _ = settings.channel_for(None)
     bands = report.policy.compliance
     messages = []
-    for summary in weekly_summaries(report, report_link):
+    for summary in weekly_summaries(report, cut, link_to, readers):
         recipient = summary.recipient.staff_id
         values = {"summary": summary, "bands": bands, "first_name": summary.recipient.name.split()[0]}
         subject = f"Supervision compliance, week of {summary.as_of:%-d %B %Y}: {summary.figures.scope.name}"

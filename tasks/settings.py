@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.compliance.views import Readers
 from models.councils import CouncilLookup
 from models.home import council_home, default_database_url
 from models.retention import Retention
@@ -25,6 +26,7 @@ class CouncilSettings:
     retention: Retention
     reports: Path  # where the compliance reports go: the council's own folder by default
     reports_url: str | None = None  # where managers open the reports folder, for the weekly link
+    readers: Readers = Readers()  # who may open the whole service's report
 
     @property
     def label(self) -> str:
@@ -76,4 +78,5 @@ def council_settings(council: str | None, *, secrets: bool = True) -> CouncilSet
         Retention.from_lookup(lookup),
         Path(lookup.own_folder("REPORTS") or council_home(council) / "reports"),
         lookup.get("REPORTS_URL"),
+        Readers.parse(lookup.get("REPORT_READERS")),
     )

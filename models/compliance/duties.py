@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from models.compliance.shares import Share
 from models.policy.context import Context
-from models.policy.duties import countersign_due, countersigned_on, duty_statuses
+from models.policy.duties import DutyStatus, countersign_due, countersigned_on
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,12 @@ class DutyShare:
     share: Share
 
 
-def duty_shares(ctx: Context, people: frozenset[str]) -> list[DutyShare]:
-    """Every duty the policy sets, in the policy's order, for the people in scope."""
+def duty_shares(ctx: Context, people: frozenset[str], statuses: list[DutyStatus]) -> list[DutyShare]:
+    """Every duty the policy sets, in the policy's order, for the people in scope (`statuses`:
+    everyone's, from `duty_statuses`, read once for every scope)."""
     within: dict[str, list[bool]] = defaultdict(list)
     about: dict[str, tuple[str, str]] = {}
-    for status in duty_statuses(ctx):
+    for status in statuses:
         if status.member.staff_id in people:
             within[status.setting].append(status.within(ctx.as_of))
             about[status.setting] = (_name(status.setting), status.duty.source)

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Generic, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -42,10 +43,12 @@ from models.compliance.shares import Share
 from models.compliance.supervision import SupervisionStatus, month_ends, share_within, supervision_on
 from models.policy.calendar import WorkingCalendar
 from models.policy.context import Context
+from models.policy.duties import DutyStatus, duty_statuses
 from models.policy.facts import Absence, Audit, Snapshot, StaffMember, SupervisionSession
 from models.policy.findings import Finding, Kind, Stage
 from models.policy.policy import Policy
 
+T = TypeVar("T")
 PERIODS = (3, 12)  # months over which record timeliness is reported
 
 
@@ -102,6 +105,8 @@ class ComplianceReport:
     people: list[Person] = field(default_factory=list, repr=False)  # everyone in post, a row each
     audits: list[Audit] = field(default_factory=list, repr=False)  # of supervision files, in the period
     since: date | None = None  # the start of the evidence's period (absences, disputes, audits)
+    view: Scope | None = None  # a manager's view: their line or team, with only its people named
+    measures: Measures | None = field(default=None, repr=False, compare=False)  # what views are cut from
 
     @property
     def period(self) -> str:
@@ -123,6 +128,11 @@ class ComplianceReport:
             overdue,
             self.policy.compliance,
         )
+
+    @property
+    def heading(self) -> str | None:
+        """Whose report this is, beside the council's name: a team's, or a manager's view."""
+        return self.view.name if self.view else self.team
 
     @property
     def service(self) -> ScopeFigures:
@@ -222,6 +232,123 @@ def _caseloads(cases: list[CaseStatus]) -> dict[str, dict[str, int]]:
     return {worker: dict(load) for worker, load in loads.items()}
 
 
+class ByStaff(Generic[T]):
+    """A list in its order, with where each member of staff's items are: a scope's items are
+    picked in that order without a scan of everyone's, as each of some hundreds of managers'
+    views of a large council asks."""
+
+    def __init__(self, items: list[T], staff_id: Callable[[T], str | None]) -> None:
+        self.items = items
+        self._at: dict[str | None, list[int]] = defaultdict(list)
+        for index, item in enumerate(items):
+            self._at[staff_id(item)].append(index)
+
+    def of(self, people: frozenset[str]) -> list[T]:
+        """The items of `people`, in the list's order."""
+        return [self.items[i] for i in sorted(i for staff_id in people for i in self._at.get(staff_id, ()))]
+
+
+@dataclass(frozen=True)
+class Measures:
+    """What the report reads of everyone, once: the whole service's report and each manager's
+    view of it are cut from these, so a view costs a filter and never a second evaluation."""
+
+    ctx: Context
+    months: list[date]
+    today: dict[str, SupervisionStatus]
+    at_month_end: list[dict[str, SupervisionStatus]]
+    records: dict[str, list[RecordOutcome]]  # each supervisee's held 1:1s of the last 12 months
+    cases: list[CaseStatus]  # every open case
+    cases_by_team: dict[str, list[CaseStatus]]  # by the team holding them
+    unsupervised: ByStaff[Unsupervised]
+    waiting: ByStaff[WaitingRecord]
+    early: ByStaff[EarlyCareer]
+    people: ByStaff[Person]
+    overdue: ByStaff[Overdue]
+    duties: ByStaff[DutyStatus]
+    absences: ByStaff[Absence]  # in the evidence's period
+    disputed: ByStaff[SupervisionSession]  # in the evidence's period
+    audits: ByStaff[Audit]  # in the evidence's period
+    since: date | None
+    _figures: dict[Scope, ScopeFigures] = field(default_factory=dict, repr=False)
+
+    def figures(self, scope: Scope) -> ScopeFigures:
+        """A scope's row: the same in the whole report and in every view that shows it."""
+        found = self._figures.get(scope)
+        if found is None:
+            as_of = self.ctx.as_of
+            found = self._figures[scope] = ScopeFigures(
+                scope,
+                share_within(self.today, scope),
+                tuple(share_within(statuses, scope) for statuses in self.at_month_end),
+                {
+                    months_back: _timeliness(self.records, scope, as_of - relativedelta(months=months_back))
+                    for months_back in PERIODS
+                },
+            )
+        return found
+
+
+def measure(
+    snapshot: Snapshot, policy: Policy, findings: list[Finding], as_of: date, since: date | None = None
+) -> Measures:
+    """Everything the report needs of everyone on `as_of`. The evidence (absences, disputed
+    records, audits) covers the twelve months to `as_of`, or the period from `since` (an
+    inspection's: since the last one)."""
+    calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
+    ctx = Context(snapshot=snapshot, policy=policy, as_of=as_of, calendar=calendar)
+    everyone = frozenset(snapshot.staff_by_id)
+    months = month_ends(as_of)
+    today = supervision_on(ctx, as_of)
+    cases = cases_on(ctx)
+    by_team: dict[str, list[CaseStatus]] = defaultdict(list)
+    for case in cases:
+        by_team[case.team].append(case)
+    year_ago = since - timedelta(days=1) if since else as_of - relativedelta(months=12)
+    return Measures(
+        ctx=ctx,
+        months=months,
+        today=today,
+        at_month_end=[supervision_on(ctx, day) for day in months],
+        records=_group(
+            outcomes(ctx, held_one_to_ones(ctx, everyone, as_of - relativedelta(months=max(PERIODS))))
+        ),
+        cases=cases,
+        cases_by_team=dict(by_team),
+        unsupervised=ByStaff(unsupervised(ctx), lambda u: u.member.staff_id),
+        waiting=ByStaff(
+            waiting_for_signature(ctx, held_one_to_ones(ctx, _in_post(ctx, everyone))),
+            lambda w: w.session.supervisee_id,
+        ),
+        early=ByStaff(early_career(ctx, today), lambda e: e.member.staff_id),
+        people=ByStaff(people_in_post(ctx, everyone, today, _caseloads(cases)), lambda p: p.member.staff_id),
+        overdue=ByStaff(_overdue(ctx, findings), lambda o: o.finding.staff_id),
+        duties=ByStaff(duty_statuses(ctx), lambda d: d.member.staff_id),
+        absences=ByStaff(
+            sorted(
+                (a for a in snapshot.absences if a.start_date <= as_of and (a.end_date or as_of) > year_ago),
+                key=lambda a: (a.start_date, a.staff_id),
+            ),
+            lambda a: a.staff_id,
+        ),
+        disputed=ByStaff(
+            sorted(
+                (s for s in held_one_to_ones(ctx, everyone, year_ago) if s.record_disputed),
+                key=lambda s: (s.held_on or as_of, s.session_id),
+            ),
+            lambda s: s.supervisee_id,
+        ),
+        audits=ByStaff(
+            sorted(
+                (a for a in snapshot.audits if year_ago < a.audited_on <= as_of),
+                key=lambda a: (a.audited_on, a.audit_id),
+            ),
+            lambda a: a.subject_id,
+        ),
+        since=since,
+    )
+
+
 def build_report(
     snapshot: Snapshot,
     policy: Policy,
@@ -232,41 +359,31 @@ def build_report(
     since: date | None = None,
 ) -> ComplianceReport:
     """Every figure of the report for `as_of`; with `team`, for that team's people only. The
-    evidence (absences, disputed records, audits) covers the twelve months to `as_of`, or the
-    period from `since` (an inspection's: since the last one)."""
-    calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
-    ctx = Context(snapshot=snapshot, policy=policy, as_of=as_of, calendar=calendar)
+    evidence covers the twelve months to `as_of`, or the period from `since`."""
     rows = scopes(snapshot, as_of, team)
     if not rows:
         raise ValueError(f"no team called {team!r} has anyone in post on {as_of}")
+    return report_for(measure(snapshot, policy, findings, as_of, since), rows, council, team)
+
+
+def report_for(
+    m: Measures, rows: list[Scope], council: str | None, team: str | None, view: Scope | None = None
+) -> ComplianceReport:
+    """The report for the people of `rows[0]`, with a row of figures for each of `rows`; `view`
+    names the manager's scope it is cut for (`models.compliance.views`)."""
+    ctx, as_of = m.ctx, m.ctx.as_of
     people = rows[0].staff_ids
-    months = month_ends(as_of)
-    today = supervision_on(ctx, as_of)
-    at_month_end = [supervision_on(ctx, day) for day in months]
-    records = _group(outcomes(ctx, held_one_to_ones(ctx, people, as_of - relativedelta(months=max(PERIODS)))))
-    figures = [
-        ScopeFigures(
-            scope,
-            share_within(today, scope),
-            tuple(share_within(statuses, scope) for statuses in at_month_end),
-            {
-                months_back: _timeliness(records, scope, as_of - relativedelta(months=months_back))
-                for months_back in PERIODS
-            },
-        )
-        for scope in rows
-    ]
+    figures = [m.figures(scope) for scope in rows]
     # a team with no one supervised (a directorate of one) has no figure to show
     figures = [f for f in figures if f.today.of or any(share.of for share in f.trend)] or figures[:1]
-    cases = [c for c in cases_on(ctx) if team is None or c.team == team]
-    in_scope = {staff_id: s for staff_id, s in today.items() if staff_id in people}
-    year_ago = since - timedelta(days=1) if since else as_of - relativedelta(months=12)
+    cases = _cases_of(m, rows[0])
+    in_scope = {staff_id: m.today[staff_id] for staff_id in people if staff_id in m.today}
     return ComplianceReport(
         council=council,
         as_of=as_of,
-        policy=policy,
+        policy=ctx.policy,
         team=team,
-        months=months,
+        months=m.months,
         scopes=figures,
         cases_by_category=_shares(cases, lambda c: c.case.category.value),
         cases_by_team=_shares(cases, lambda c: c.team),
@@ -277,33 +394,30 @@ def build_report(
             (c for c in cases if c.unallocated_since is not None),
             key=lambda c: (-c.days_unallocated, c.case.case_id),
         ),
-        unsupervised=[u for u in unsupervised(ctx) if u.member.staff_id in people],
-        waiting=waiting_for_signature(ctx, held_one_to_ones(ctx, _in_post(ctx, people))),
+        unsupervised=m.unsupervised.of(people),
+        waiting=m.waiting.of(people),
         loads=_loads(ctx, in_scope),
         absent=absent_supervisors(ctx, in_scope),
-        early=[e for e in early_career(ctx, today) if e.member.staff_id in people],
-        people=people_in_post(ctx, people, today, _caseloads(cases)),
-        overdue=_overdue(ctx, findings, people),
-        absences=sorted(
-            (
-                a
-                for a in snapshot.absences
-                if a.staff_id in people and a.start_date <= as_of and (a.end_date or as_of) > year_ago
-            ),
-            key=lambda a: (a.start_date, a.staff_id),
-        ),
-        disputed=sorted(
-            (s for s in held_one_to_ones(ctx, people, year_ago) if s.record_disputed),
-            key=lambda s: (s.held_on or as_of, s.session_id),
-        ),
-        duties=duty_shares(ctx, people),
-        staff_by_id=snapshot.staff_by_id,
-        since=since,
-        audits=sorted(
-            (a for a in snapshot.audits if a.subject_id in people and year_ago < a.audited_on <= as_of),
-            key=lambda a: (a.audited_on, a.audit_id),
-        ),
+        early=m.early.of(people),
+        people=m.people.of(people),
+        overdue=m.overdue.of(people),
+        absences=m.absences.of(people),
+        disputed=m.disputed.of(people),
+        duties=duty_shares(ctx, people, m.duties.of(people)),
+        staff_by_id=ctx.snapshot.staff_by_id,
+        since=m.since,
+        audits=m.audits.of(people),
+        view=view,
+        measures=m,
     )
+
+
+def _cases_of(m: Measures, scope: Scope) -> list[CaseStatus]:
+    """The open cases a scope answers for: all of them for the service, else those held by its
+    teams (a team's own, or a line's)."""
+    if scope.kind == "service":
+        return m.cases
+    return [case for team in (scope.teams or (scope.name,)) for case in m.cases_by_team.get(team, ())]
 
 
 def _group(judged: list[RecordOutcome]) -> dict[str, list[RecordOutcome]]:
@@ -348,13 +462,12 @@ def _loads(ctx: Context, statuses: dict[str, SupervisionStatus]) -> list[Supervi
     return sorted(loads, key=lambda load: (natural(load.supervisor.team), load.supervisor.name))
 
 
-def _overdue(ctx: Context, findings: list[Finding], people: frozenset[str]) -> list[Overdue]:
+def _overdue(ctx: Context, findings: list[Finding]) -> list[Overdue]:
     listed = [
         f
         for f in findings
         if f.stage is not Stage.UPCOMING
         and f.kind not in (Kind.CASE_DISCUSSION_OVERDUE, Kind.CASE_UNALLOCATED)
-        and f.staff_id in people
     ]
     rows = []
     for finding in sorted(listed, key=lambda f: f.risk_order):

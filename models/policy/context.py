@@ -8,13 +8,14 @@ them to act go to whoever covers. Nothing drops out of sight.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
 from models.policy.away import PastThreshold, away_on, past_threshold
 from models.policy.calendar import WorkingCalendar
-from models.policy.facts import CaseCategory, Role, SessionStatus, Snapshot, StaffMember, SupervisionSession
+from models.policy.facts import CaseCategory, Role, Snapshot, StaffMember, SupervisionSession
 from models.policy.findings import As, Finding, Kind, Recipient, Stage
 from models.policy.policy import Policy
 from models.policy.priority import tier
@@ -85,18 +86,12 @@ class Context:
 
     def held_one_to_ones(self, staff_id: str) -> list[SupervisionSession]:
         """The supervisee's 1:1s held by as-of: what sets the next due date, whose records are
-        timed, what a cancellation must be followed by. Sorted out of their sessions once per
-        context, since the rules and the report each ask it of every supervisee."""
+        timed, what a cancellation must be followed by: a prefix of the snapshot's sorted list,
+        kept per context, since the rules and the report each ask it of every supervisee."""
         held = self._held.get(staff_id)
         if held is None:
-            held = self._held[staff_id] = [
-                s
-                for s in self.snapshot.sessions_by_supervisee.get(staff_id, ())
-                if s.status is SessionStatus.HELD
-                and s.is_one_to_one
-                and s.held_on is not None
-                and s.held_on <= self.as_of
-            ]
+            days, sessions = self.snapshot.one_to_ones_held.get(staff_id, ([], []))
+            held = self._held[staff_id] = sessions[: bisect_right(days, self.as_of)]
         return held
 
     def active(self, staff_id: str | None) -> StaffMember | None:

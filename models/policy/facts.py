@@ -403,6 +403,24 @@ class Snapshot:
         self.audits_by_auditor = _group(self.audits, lambda a: a.auditor_id)
         self.cover_by_staff = _group(self.cover, lambda c: c.staff_id)
 
+    @cached_property
+    def one_to_ones_held(self) -> dict[str, tuple[list[date], list[SupervisionSession]]]:
+        """Each supervisee's held 1:1s, oldest first, with their dates beside them: the rules ask
+        for those held by a day, and the report asks it at thirteen days for everyone, so a
+        day's are a prefix found by bisection rather than a scan of every session."""
+        held: dict[str, tuple[list[date], list[SupervisionSession]]] = {}
+        for staff_id, sessions in self.sessions_by_supervisee.items():
+            ordered = sorted(
+                (
+                    s
+                    for s in sessions
+                    if s.status is SessionStatus.HELD and s.is_one_to_one and s.held_on is not None
+                ),
+                key=lambda s: s.held_on,  # type: ignore[arg-type,return-value]
+            )
+            held[staff_id] = ([s.held_on for s in ordered], ordered)  # type: ignore[misc]
+        return held
+
 
 def _group(items: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:
     grouped: dict[str, list[T]] = defaultdict(list)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from datetime import date
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 
@@ -178,9 +181,13 @@ def test_on_the_first_working_day_of_the_week_each_manager_gets_a_summary_once(
     } - away
     assert len(away & {r["staff_id"] for r in rows["staff"] if r["role"] == "team_manager"}) == 2
     assert {m.recipient_id for m in weekly} == managers and len(weekly) == len(managers)
-    assert all(
-        "https://intranet.council.example/oversight/compliance-2026-11-23.html" in m.text for m in weekly
-    )
+    base, whole = "https://intranet.council.example/oversight/", "compliance-2026-11-23.html"
+    role = {r["staff_id"]: r["role"] for r in rows["staff"]}
+    reports = Path(os.environ["OVERSIGHT_REPORTS"])
+    for message in weekly:  # each to their own view; the whole report to heads of service and above
+        [own] = re.findall(rf"{base}((?:lines|teams)/[\w-]+/{whole})", message.text)
+        assert (reports / own).is_file()
+        assert (f"{base}{whole}" in message.text) is (role[message.recipient_id] != "team_manager")
     assert set(first.sent) >= {str(tmp_path / "outbox" / (m.key.replace("/", "_") + ".eml")) for m in weekly}
     again = nightly(as_of=monday)
     assert (again.queued, again.sent) == (0, [])

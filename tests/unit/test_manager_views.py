@@ -1,0 +1,99 @@
+"""Least privilege: each manager's view of the report (their line or their team) holds that
+scope's figures and names only its people; the views are cut from the whole report's measures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs
+from models.compliance.report import ComplianceReport, build_report
+from models.compliance.views import Readers, views
+from models.csvfiles import read_import
+from models.policy.evaluate import evaluate
+from models.policy.facts import INPUTS, Snapshot
+from models.policy.findings import Finding
+from models.policy.policy import load_policy
+from reports.publish import page_path
+from reports.tables import report_tables
+from tests.builders import staff
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Snapshot, list[Finding], ComplianceReport]:
+    folder = tmp_path_factory.mktemp("demo")
+    write_csvs(generate(SCALES["demo"]), folder)
+    parsed = read_import([folder])
+    snapshot = Snapshot(**{t.name: parsed.facts(t.name) for t in INPUTS})
+    policy = load_policy(str(DEMO_POLICY))
+    findings = evaluate(snapshot, policy, DEMO_AS_OF)
+    return snapshot, findings, build_report(snapshot, policy, findings, DEMO_AS_OF, "demo")
+
+
+def _tables(report: ComplianceReport) -> dict[str, list[tuple]]:
+    return {table.key: table.rows for table in report_tables(report)}
+
+
+def test_a_teams_view_is_the_report_made_for_that_team(demo):
+    snapshot, findings, whole = demo
+    teams = [view for view in views(whole) if view.view and view.view.kind == "team"]
+    assert len(teams) == len([f for f in whole.scopes if f.scope.kind == "team"])
+    for view in teams:
+        own = build_report(snapshot, whole.policy, findings, DEMO_AS_OF, "demo", view.view.name)
+        assert _tables(view) == _tables(own), view.view.name
+
+
+def test_a_lines_view_names_only_the_people_of_its_line(demo):
+    *_, whole = demo
+    lines = [view for view in views(whole) if view.view and view.view.kind == "line"]
+    assert lines
+    for view in lines:
+        people = view.view.staff_ids
+        named = {p.member.staff_id for p in view.people} | {o.finding.staff_id for o in view.overdue}
+        named |= {u.member.staff_id for u in view.unsupervised} | {e.member.staff_id for e in view.early}
+        named |= {w.session.supervisee_id for w in view.waiting} | {a.staff_id for a in view.absences}
+        assert named <= people, view.view.name
+        assert {c.team for c in view.overdue_cases} <= set(view.view.teams)
+        # its rows: the line, the lines under it, then its teams; never another line's team
+        assert view.service.scope == view.view
+        assert {f.scope.name for f in view.scopes if f.scope.kind == "team"} <= set(view.view.teams)
+        whole_rows = {f.scope.name: f for f in whole.scopes}
+        assert all(f == whole_rows[f.scope.name] for f in view.scopes)  # the whole report's figures
+
+
+def test_every_view_has_a_page_of_its_own_in_its_scopes_folder(demo):
+    *_, whole = demo
+    paths = [page_path(view) for view in views(whole)]
+    assert len(set(paths)) == len(paths)
+    assert str(page_path(whole)) == f"compliance-{DEMO_AS_OF}.html"
+    assert {path.parts[0] for path in paths} == {"lines", "teams"}
+    assert all(path.name == f"compliance-{DEMO_AS_OF}.html" for path in paths)
+
+
+@pytest.mark.parametrize(
+    "setting, role, staff_id, reads",
+    [
+        (None, "head_of_service", "H", True),
+        (None, "assistant_director", "A", True),
+        (None, "director", "D", True),
+        (None, "service_manager", "SM", False),
+        (None, "team_manager", "M", False),
+        ("service_manager", "service_manager", "SM", True),
+        ("service_manager", "head_of_service", "H", False),
+        ("director, T7", "team_manager", "T7", True),  # a staff id on its own
+        ("  ", "head_of_service", "H", True),  # blank is unset
+    ],
+)
+def test_who_reads_the_whole_report(setting, role, staff_id, reads):
+    assert Readers.parse(setting).may_read_all(staff(staff_id, role)) is reads
+
+
+def test_the_view_pages_are_written_private(demo, tmp_path: Path):
+    from reports.publish import write_views
+
+    *_, whole = demo
+    written = write_views(views(whole), tmp_path)
+    assert written and all(path.stat().st_mode & 0o777 == 0o600 for path in written)
+    assert all(path.parent.stat().st_mode & 0o777 == 0o700 for path in written)
+    assert (tmp_path / "lines").stat().st_mode & 0o777 == 0o700
