@@ -6,7 +6,7 @@ Measured in one process: import (CSV to database), the same files imported again
 imports its export (`reimport_s`: nothing changed, nothing rewritten), the same export as one
 XLSX workbook imported into a new SQLite database (`import_xlsx_s`), a bare SQL scan of the
 rows evaluation reads, fetched from the driver as the load fetches them (the floor), evaluation (load and rules, no delivery), the compliance report beyond evaluation
-(`report_s`: its figures and 12-month trend, the HTML page and XLSX workbook), the whole nightly flow with delivery to
+(`report_s`: its figures and 12-month trend, the HTML page and XLSX workbook, and each manager's view as a page), the whole nightly flow with delivery to
 the outbox folder, the same messages delivered as email to a loopback SMTP relay the benchmark
 starts (`delivery_per_s`), then through a loopback stand-in for Microsoft Graph that answers 429
 beyond 30 a minute, as Exchange Online does, for 90 s at Graph's default pace (`graph_per_min`,
@@ -42,11 +42,12 @@ from sqlalchemy import text
 from cli.main import _prefect_defaults
 from demo.council import DEMO_AS_OF, SCALES, Scale, generate, write_csvs
 from models.compliance.report import build_report
+from models.compliance.views import views
 from models.db import open_database
 from models.policy.evaluate import evaluate
 from models.policy.policy import load_policy
 from models.store import driver_rows, import_paths, load_snapshot, snapshot_queries
-from reports.publish import write_report
+from reports.publish import write_report, write_views
 
 T = TypeVar("T")
 
@@ -116,12 +117,14 @@ def _evaluate(url: str) -> int:
 def _report_time(url: str, folder: Path) -> float:
     """The compliance report beyond the night's evaluation: its figures (the 12-month trend
     included) from the snapshot and findings the night already holds, then the HTML page and the
-    XLSX workbook written."""
+    XLSX workbook written, and every manager's view cut and written as a page."""
     snapshot = load_snapshot(open_database(url), DEMO_AS_OF)
     policy = load_policy("default")
     findings = evaluate(snapshot, policy, DEMO_AS_OF)
     started = time.perf_counter()
-    write_report(build_report(snapshot, policy, findings, DEMO_AS_OF), folder)
+    report = build_report(snapshot, policy, findings, DEMO_AS_OF)
+    write_report(report, folder)
+    write_views(views(report), folder)
     return time.perf_counter() - started
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -181,6 +182,7 @@ def report(
     It applies the policy the night of that day ran under, so that the report, the evidence pack
     and the night's reminders agree; `--policy` applies another, and says so."""
     from models.compliance.report import build_report
+    from models.evidence import escalations_of
     from reports.private import UnsafeFolder
     from reports.publish import FORMATS, write_report
 
@@ -199,6 +201,8 @@ def report(
         if start and start > day:
             raise ValueError(f"--since {start} is after the day reported on, {day}")
         built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team, start)
+        if evidence:
+            built = replace(built, escalations=escalations_of(engine, built))
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -32,7 +32,16 @@ SECTIONS = (
     (
         "evidence",
         "For inspection: the policy and the exceptions",
-        ("policy", "audit_outcomes", "absences", "deemed_agreed", "disputed"),
+        (
+            "policy",
+            "records_by_month",
+            "cases_trend",
+            "escalations",
+            "audit_outcomes",
+            "absences",
+            "deemed_agreed",
+            "disputed",
+        ),
     ),
 )
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from models.compliance.glance import rating
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
+from models.compliance.trends import cases_at_month_ends, records_by_month
 from models.policy.facts import Audit, AuditOutcome, CaseCategory
 from models.policy.policy import Policy
 from reports.policy_text import policy_rules
@@ -479,10 +480,75 @@ def _audit_outcomes(report: ComplianceReport) -> Table:
     )
 
 
+def _trends(report: ComplianceReport) -> list[Table]:
+    """Records and case discussions over the year, as the 1:1 trend is shown."""
+    methods = report.methods
+    return [
+        Table(
+            "records_by_month",
+            "Supervision records written and signed on time, by the month the 1:1 was held",
+            methods["records"],
+            (Column("Month"), *share_columns("Written on time"), *share_columns("Signed on time")),
+            [
+                (month, *share_values(records.written), *share_values(records.signed))
+                for month, records in records_by_month(report)
+            ],
+        ),
+        Table(
+            "cases_trend",
+            "Open cases discussed within their interval, at each month end and today",
+            f"{methods['cases']} Each month end computed by the same rule over the data held today.",
+            (Column("Day", Format.DATE), *rated_columns()),
+            [(day, *rated_values(share, report.policy)) for day, share in cases_at_month_ends(report)],
+        ),
+    ]
+
+
+def _escalations(report: ComplianceReport) -> Table:
+    """Each escalation sent, to whom, and whether the item was then resolved."""
+    return Table(
+        "escalations",
+        f"Escalations {report.period}, and what followed",
+        "Each item escalated to each person (from the messages sent), with how many escalations "
+        "and reminders went before it was resolved: resolved on the first night that no longer "
+        "raised it, in working days from the first escalation; open while every later night still "
+        "raises it; not known when the nights' findings of that time are no longer kept "
+        "(OVERSIGHT_KEEP_FINDINGS_DAYS). Cases by reference only.",
+        (
+            Column("Escalated on", Format.DATE),
+            Column("To"),
+            Column("What"),
+            Column("Person"),
+            Column("Case reference"),
+            Column("Escalations sent", Format.NUMBER),
+            Column("Outcome"),
+            Column("Resolved on", Format.DATE),
+            Column("Working days to resolve", Format.NUMBER),
+        ),
+        [
+            (
+                e.escalated_on,
+                report.name_of(e.recipient_id) or e.recipient_id,
+                e.kind.label,
+                report.name_of(e.staff_id),
+                e.case_id or "",
+                e.times,
+                e.outcome,
+                e.resolved_on,
+                e.working_days,
+            )
+            for e in report.escalations
+        ],
+    )
+
+
 def _evidence_tables(report: ComplianceReport) -> list[Table]:
     """The policy in force and the exceptions: absences by their dates only, records deemed
-    agreed, records disputed; and the quality of supervision files, by their audits."""
+    agreed, records disputed; the trends of records and case discussions, the escalation log,
+    and the quality of supervision files, by their audits."""
     return [
+        *_trends(report),
+        _escalations(report),
         _audit_outcomes(report),
         Table(
             "policy",

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from models.compliance.cases import CaseStatus, cases_on
 from models.compliance.duties import DutyShare, duty_shares
+from models.compliance.escalations import Escalation
 from models.compliance.glance import MIN_RATED, TeamGlance, teams_at_a_glance
 from models.compliance.people import (
     AbsentSupervisor,
@@ -106,6 +107,7 @@ class ComplianceReport:
     audits: list[Audit] = field(default_factory=list, repr=False)  # of supervision files, in the period
     since: date | None = None  # the start of the evidence's period (absences, disputes, audits)
     view: Scope | None = None  # a manager's view: their line or team, with only its people named
+    escalations: list[Escalation] = field(default_factory=list, repr=False)  # an evidence pack's log
     measures: Measures | None = field(default=None, repr=False, compare=False)  # what views are cut from
 
     @property

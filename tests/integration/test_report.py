@@ -164,3 +164,26 @@ def test_a_report_that_cannot_be_made_says_why(oversight, tmp_path, args, messag
     result = oversight("report", "--as-of", DAY, "--out", str(tmp_path), *args)
     assert (result.exit_code, result.stderr.strip()) == (2, message)
     assert "Traceback" not in result.output and not list(tmp_path.glob("compliance-*"))
+
+
+def test_a_pack_made_a_week_later_equals_the_nights_report_and_logs_its_escalations(oversight, tmp_path):
+    """Nights run under the demo's policy; a week on, the pack for the last of them is made
+    without --policy: it applies that night's policy and its figures are the night's report's.
+    Its escalation log comes from the messages those nights sent."""
+    from demo.council import DEMO_POLICY
+
+    for night in ("2026-11-19", "2026-11-20", "2026-11-23", DAY):
+        ran = oversight("run", "--as-of", night, "--policy", str(DEMO_POLICY))
+        assert ran.exit_code == 0, ran.output
+    pack = oversight("report", "--as-of", DAY, "--evidence", "--out", str(tmp_path / "pack"))
+    assert pack.exit_code == 0, pack.output
+    assert pack.stdout.startswith(f"policy: {DEMO_POLICY}, as the night of {DAY} ran under it")
+    night = tmp_path / "reports" / f"compliance-{DAY}.xlsx"
+    evidence = tmp_path / "pack" / f"evidence-{DAY}" / f"evidence-{DAY}.xlsx"
+    for name in ("teams", "supervision", "records", "cases_by_team", "overdue_cases", "duties", "overdue"):
+        assert sheet(evidence, name) == sheet(night, name), name
+    log = sheet(evidence, "escalations")
+    assert log and {row["Outcome"] for row in log} <= {"resolved", "open", "not known"}
+    assert all(row["Escalated on"].date().isoformat() >= "2026-11-19" for row in log)
+    assert {row["Outcome"] for row in log} >= {"open"}  # the demo's standing items, escalated nightly
+    assert len(sheet(evidence, "cases_trend")) == 13 and sheet(evidence, "records_by_month")
