@@ -113,7 +113,6 @@ def nightly(
     weekly = decide_weekly_summaries(
         quote(report),
         quote(cut),
-        quote(snapshot),
         settings.reports,
         settings.reports_url,
         delivery,

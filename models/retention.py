@@ -33,6 +33,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from models.councils import CouncilLookup
 from models.db import batches
 from models.policy.facts import INPUTS
+from models.policy.findings import Finding
 from models.policy.policy import Retention as LeaversRetention
 from models.tables import INPUT_TABLES, ErasedStaffRow, FindingRow, MessageRow, NoticeRow
 
@@ -129,7 +130,7 @@ def erase_leavers(engine: Engine, as_of: date, rule: LeaversRetention | None) ->
         about = [
             key
             for key in connection.scalars(select(NoticeRow.finding_key).distinct())
-            if key.split("|")[1] in leavers
+            if Finding.parts_of(key)[1] in leavers
         ]
         removed["notices"] += sum(
             connection.execute(delete(NoticeRow).where(NoticeRow.finding_key.in_(batch))).rowcount

@@ -14,6 +14,7 @@ from enum import StrEnum
 from models.compliance.glance import rating
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
+from models.compliance.supervision import SupervisionStatus
 from models.compliance.trends import cases_at_month_ends, records_by_month
 from models.policy.facts import Audit, AuditOutcome, CaseCategory
 from models.policy.policy import Policy
@@ -69,6 +70,11 @@ def rated_values(share: Share, policy: Policy, group: bool = False) -> tuple[Val
     """A share and its rating; for a `group` (a team or a line), no rating below `MIN_RATED`."""
     bands = policy.compliance
     return (*share_values(share), rating(share, bands) if group else share.rating(bands))
+
+
+def _overdue(status: SupervisionStatus | None) -> str:
+    """Whether someone's 1:1 is overdue, in words; blank for someone no one supervises."""
+    return "" if status is None else "no" if status.within else "yes"
 
 
 def _teams(report: ComplianceReport) -> Table:
@@ -336,7 +342,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                     e.stage,
                     e.last_held,
                     e.status.due if e.status else None,
-                    "" if e.status is None else "no" if e.status.within else "yes",
+                    _overdue(e.status),
                 )
                 for e in report.early
             ],
@@ -368,7 +374,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                     report.name_of(p.member.line_manager_id),
                     p.last_held,
                     p.status.due if p.status else None,
-                    "" if p.status is None else "no" if p.status.within else "yes",
+                    _overdue(p.status),
                     p.caseload,
                 )
                 for p in report.people

@@ -14,7 +14,6 @@ from prefect.cache_policies import NO_CACHE
 from models.compliance.report import ComplianceReport, build_report
 from models.compliance.views import Readers, views
 from models.messages import Outgoing
-from models.policy.calendar import WorkingCalendar
 from models.policy.facts import Snapshot
 from models.policy.findings import Finding
 from models.policy.policy import Policy
@@ -40,7 +39,6 @@ def cut_views(report: ComplianceReport) -> list[ComplianceReport]:
 def decide_weekly_summaries(
     report: ComplianceReport,
     cut: list[ComplianceReport],
-    snapshot: Snapshot,
     folder: Path,
     link_base: str | None,
     delivery: DeliverySettings,
@@ -48,8 +46,8 @@ def decide_weekly_summaries(
 ) -> list[Outgoing]:
     """Each manager's weekly summary, on the first working day of the week; none on other days.
     Each links to the manager's own view; the whole report's link goes to `readers` only."""
-    calendar = WorkingCalendar(closure.date for closure in snapshot.closures)
-    if not is_first_working_day_of_week(report.as_of, calendar):
+    assert report.measures is not None
+    if not is_first_working_day_of_week(report.as_of, report.measures.ctx.calendar):
         return []
 
     def link_to(page: ComplianceReport) -> str:

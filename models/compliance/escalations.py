@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.policy.calendar import WorkingCalendar
-from models.policy.findings import Kind
+from models.policy.findings import Finding, Kind
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,15 @@ class Escalation:
 
     @property
     def kind(self) -> Kind:
-        return Kind(self.finding_key.split("|")[0])
+        return Kind(Finding.parts_of(self.finding_key)[0])
 
     @property
     def staff_id(self) -> str | None:
-        return self.finding_key.split("|")[1] or None
+        return Finding.parts_of(self.finding_key)[1]
 
     @property
     def case_id(self) -> str | None:
-        return self.finding_key.split("|")[2] or None
+        return Finding.parts_of(self.finding_key)[2]
 
 
 def escalation_log(

@@ -189,6 +189,12 @@ class Finding:
         key = "|".join(self.sort_key)
         return f"{key}|{self.aspect}" if self.aspect else key
 
+    @staticmethod
+    def parts_of(key: str) -> tuple[str, str | None, str | None]:
+        """A `key`'s kind, person and case, as stored with a notice or a message."""
+        kind, staff_id, case_id, *_ = key.split("|")
+        return kind, staff_id or None, case_id or None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
