@@ -22,7 +22,11 @@ _ENVIRONMENT = Environment(
 )
 
 SECTIONS = (
-    ("first", "Cases with no worker, staff with no supervisor", ("unallocated", "unsupervised")),
+    (
+        "first",
+        "Cases with no worker, staff with no supervisor, caseloads",
+        ("unallocated", "unsupervised", "caseloads", "high_caseloads"),
+    ),
     ("supervision", "1:1 supervision", ("service_trend", "supervision", "trend")),
     ("records", "Supervision records", ("records", "unsigned")),
     ("cases", "Case discussions", ("cases_by_category", "cases_by_team", "overdue_cases")),

@@ -115,6 +115,12 @@ def _rules(policy: Policy) -> Iterator[PolicyRule]:
             f"A newly allocated case is first discussed within {cases.first.within_working_days} working days.",
             cases.first.source,
         )
+    if cases.caseload is not None:
+        yield PolicyRule(
+            "Caseloads",
+            f"A worker holding more than {cases.caseload.above} open cases is flagged in the report.",
+            cases.caseload.source,
+        )
     agreements = policy.agreements
     yield PolicyRule(
         "Supervision agreements",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from models.compliance.caseloads import above_limit, team_caseloads
 from models.compliance.glance import rating
 from models.compliance.report import PERIODS, ComplianceReport
 from models.compliance.shares import Share
@@ -121,6 +122,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
     tables = [
         _teams(report),
         *_first_asked(report),
+        *_caseloads(report),
         Table(
             "service_trend",
             f"{service.scope.name}: 1:1 supervision within timescale at each month end",
@@ -347,59 +349,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                 for e in report.early
             ],
         ),
-        Table(
-            "people",
-            "Everyone in post: their 1:1s and their caseload, a row each",
-            "Staff in post on the day, by team. 1:1s as computed above; open cases: cases open on the "
-            "day with this person as their worker. A row per person, to filter and pivot.",
-            (
-                Column("Staff id"),
-                Column("Name"),
-                Column("Role"),
-                Column("Team"),
-                Column("Supervisor"),
-                Column("Line manager"),
-                Column("Last 1:1", Format.DATE),
-                Column("Next 1:1 due", Format.DATE),
-                Column("1:1 overdue"),
-                Column("Open cases", Format.NUMBER),
-            ),
-            [
-                (
-                    p.member.staff_id,
-                    p.member.name,
-                    p.member.role.replace("_", " "),
-                    p.member.team,
-                    p.supervisor.name if p.supervisor else ("" if p.status is None else "none in post"),
-                    report.name_of(p.member.line_manager_id),
-                    p.last_held,
-                    p.status.due if p.status else None,
-                    _overdue(p.status),
-                    p.caseload,
-                )
-                for p in report.people
-            ],
-            on_page=False,
-        ),
-        Table(
-            "caseloads",
-            "Open cases by worker and category",
-            "Cases open on the day by their worker in post and category: a row for each, to pivot "
-            "by team or category (cases with no worker are in the unallocated table).",
-            (
-                Column("Staff id"),
-                Column("Name"),
-                Column("Team"),
-                Column("Category"),
-                Column("Open cases", Format.NUMBER),
-            ),
-            [
-                (p.member.staff_id, p.member.name, p.member.team, CaseCategory(category).label, count)
-                for p in report.people
-                for category, count in sorted(p.open_cases.items())
-            ],
-            on_page=False,
-        ),
+        _people(report),
         Table(
             "trend_long",
             "1:1 supervision within timescale at each month end and today, a row per scope and day",
@@ -623,6 +573,116 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
             [
                 (s.session_id, report.name_of(s.supervisee_id), report.name_of(s.supervisor_id), s.held_on)
                 for s in report.disputed
+            ],
+        ),
+    ]
+
+
+def _people(report: ComplianceReport) -> Table:
+    """A row per person in post, for pivots: their 1:1s, any stepped-up programme, and their
+    open cases in all and by category (a column for each category the council's cases have)."""
+    categories = sorted({category for p in report.people for category in p.open_cases}, key=_category_order)
+    stepped_up = {e.member.staff_id: e for e in report.early}
+    return Table(
+        "people",
+        "Everyone in post: their 1:1s and their caseload, a row each",
+        "Staff in post on the day, by team. 1:1s as computed above; programme and stage for ASYEs, "
+        "students and staff on probation; open cases: cases open on the day with this person as "
+        "their worker, in all and by category. A row per person, to filter and pivot.",
+        (
+            Column("Staff id"),
+            Column("Name"),
+            Column("Role"),
+            Column("Team"),
+            Column("Supervisor"),
+            Column("Line manager"),
+            Column("Last 1:1", Format.DATE),
+            Column("Next 1:1 due", Format.DATE),
+            Column("1:1 overdue"),
+            Column("Programme"),
+            Column("Stage"),
+            Column("Open cases", Format.NUMBER),
+            *(Column(f"Open cases: {CaseCategory(c).label}", Format.NUMBER) for c in categories),
+        ),
+        [
+            (
+                p.member.staff_id,
+                p.member.name,
+                p.member.role.replace("_", " "),
+                p.member.team,
+                p.supervisor.name if p.supervisor else ("" if p.status is None else "none in post"),
+                report.name_of(p.member.line_manager_id),
+                p.last_held,
+                p.status.due if p.status else None,
+                _overdue(p.status),
+                stepped_up[p.member.staff_id].programme if p.member.staff_id in stepped_up else "",
+                stepped_up[p.member.staff_id].stage if p.member.staff_id in stepped_up else "",
+                p.caseload,
+                *(p.open_cases.get(c, 0) for c in categories),
+            )
+            for p in report.people
+        ],
+        on_page=False,
+    )
+
+
+def _category_order(category: str) -> int:
+    return list(CaseCategory).index(CaseCategory(category))
+
+
+def _caseloads(report: ComplianceReport) -> list[Table]:
+    """Each team's spread of open cases a worker, and the workers above the policy's limit."""
+    limit = report.policy.cases.caseload
+    above = limit.above if limit else None
+    rule = (
+        f"A worker holding more than {limit.above} open cases is flagged (cases.caseload: {limit.source})."
+        if limit
+        else "The policy in force sets no caseload limit (cases.caseload), so no worker is flagged."
+    )
+    return [
+        Table(
+            "caseloads",
+            "Caseloads by team: open cases a worker",
+            "Staff in post holding at least one open case (cases with no worker are counted above, "
+            f"as unallocated), by team: how many, their open cases, and the fewest, median and most "
+            f"a worker holds. {rule}",
+            (
+                Column("Team"),
+                Column("Workers", Format.NUMBER),
+                Column("Open cases", Format.NUMBER),
+                Column("Fewest", Format.NUMBER),
+                Column("Median", Format.NUMBER),
+                Column("Most", Format.NUMBER),
+                Column("Above the limit", Format.NUMBER),
+            ),
+            [
+                (t.team, t.workers, t.cases, t.fewest, t.median, t.most, t.above)
+                for t in team_caseloads(report.people, above)
+            ],
+        ),
+        Table(
+            "high_caseloads",
+            "Workers above the caseload limit",
+            f"{rule} Most cases first.",
+            (
+                Column("Staff id"),
+                Column("Name"),
+                Column("Team"),
+                Column("Open cases", Format.NUMBER),
+                Column("By category"),
+            ),
+            [
+                (
+                    p.member.staff_id,
+                    p.member.name,
+                    p.member.team,
+                    p.caseload,
+                    ", ".join(
+                        f"{CaseCategory(c).label} {n}"
+                        for c, n in sorted(p.open_cases.items(), key=lambda item: _category_order(item[0]))
+                    ),
+                )
+                for p in above_limit(report.people, above)
             ],
         ),
     ]

@@ -163,11 +163,22 @@ class Absence(_Strict):
     thresholds: list[AbsenceThreshold]
 
 
+class CaseloadLimit(_Strict):
+    """The open cases a worker may hold before the report flags them (none of the five seed
+    policies gives a number: shropshire names "the risks associated with high caseloads")."""
+
+    above: int = Field(ge=1, le=1000)
+    source: str
+
+
 class Cases(_Strict):
     default: Frequency
     categories: dict[CaseCategory, Frequency] = Field(default_factory=dict)
     first: WorkingDays | None = Field(
         default=None, description="A newly allocated case's first discussion, after allocation."
+    )
+    caseload: CaseloadLimit | None = Field(
+        default=None, description="Workers holding more open cases than `above` are flagged in the report."
     )
 
     def category_frequency(self, category: CaseCategory) -> Frequency:

@@ -89,6 +89,8 @@ def test_the_report_files_agree_with_the_nights_findings(oversight, findings, tm
     cases = sheet(workbook, "cases_by_category")
     unallocated = len(sheet(workbook, "unallocated"))
     assert open_by_worker + unallocated == sum(row["Of"] for row in cases)
+    by_category = [sum(v for k, v in row.items() if k.startswith("Open cases: ")) for row in people]
+    assert by_category == [row["Open cases"] for row in people]
     assert sum(row["Open cases"] for row in sheet(workbook, "caseloads")) == open_by_worker
     # the trend a row per scope and day, for pivot tables: the same figures as the trend table
     long = sheet(workbook, "trend_long")
