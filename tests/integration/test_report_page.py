@@ -222,3 +222,22 @@ def test_every_team_is_on_the_first_screen_worst_first_and_nothing_is_cut_off_on
     pdf = print_to_pdf(site.url(page.name), tmp_path / "chromium", kept / "report-a4.pdf").read_bytes()
     sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf))
     assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4, not US Letter
+
+
+def test_a_team_managers_view_names_only_their_team_and_fits_the_screen(report_page, site, tmp_path):
+    """The page the night wrote for Team 1's managers: its own figures, only its people in every
+    list, and, like the whole report, every column in view at 1280 px."""
+    page, findings = report_page
+    view = page.parent / "teams" / "team-1" / page.name
+    tables = Tables()
+    tables.feed(rendered_text(site.url(f"teams/team-1/{page.name}"), tmp_path / "chromium", wait_ms=2000))
+    assert [row["Team"] for row in tables.rows("teams")] == ["Team 1"]
+    listed = tables.rows("overdue") + tables.rows("overdue_cases") + tables.rows("early_career")
+    assert listed and {row["Team"] for row in listed} == {"Team 1"}
+    every_team = [f for f in findings if f["kind"] == "case_discussion_overdue"]
+    assert len(tables.rows("overdue_cases")) < len(every_team)  # the other teams' cases are not on it
+    (view.parent / "measured.html").write_text(view.read_text(encoding="utf-8").replace("</body>", MEASURE))
+    desk = _measured(
+        rendered_text(site.url("teams/team-1/measured.html"), tmp_path / "chromium", 3000, "1280,900")
+    )
+    assert (desk["past"], desk["scrolling"]) == ([], []), desk
