@@ -101,7 +101,8 @@ def early_career(ctx: Context, today: dict[str, SupervisionStatus]) -> list[Earl
 
 
 def _last_held(ctx: Context, staff_id: str) -> date | None:
-    return max((s.held_on for s in ctx.held_one_to_ones(staff_id) if s.held_on), default=None)
+    held = ctx.held_one_to_ones(staff_id)  # oldest first
+    return held[-1].held_on if held else None
 
 
 def _stage(ctx: Context, since: date, staged: Staged, after: Interval) -> tuple[Interval, str]:

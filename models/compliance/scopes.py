@@ -7,6 +7,7 @@ leavers too: a figure for a past month end counts whoever was in post then.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,10 @@ def scopes(snapshot: Snapshot, as_of: date, team: str | None = None) -> list[Sco
     only that team."""
     in_post = [m for m in snapshot.staff if m.is_active(as_of)]
     teams = sorted({m.team for m in in_post}, key=natural)
-    by_team = [Scope("team", t, frozenset(m.staff_id for m in snapshot.staff if m.team == t)) for t in teams]
+    members: dict[str, set[str]] = defaultdict(set)  # leavers too: a month end counts them
+    for member in snapshot.staff:
+        members[member.team].add(member.staff_id)
+    by_team = [Scope("team", t, frozenset(members[t])) for t in teams]
     if team is not None:
         return [s for s in by_team if s.name == team]
     heads = sorted(

@@ -105,8 +105,7 @@ class Context:
     def named_supervisor_id(self, member: StaffMember) -> str | None:
         """Whom the records name as supervisor: the latest agreement's, else the line manager
         (contract, "When people and posts change"), whether or not they are still in post."""
-        agreements = self.snapshot.agreements_by_staff.get(member.staff_id, [])
-        latest = max(agreements, key=lambda a: a.signed_on or date.min, default=None)
+        latest = self.snapshot.latest_agreement.get(member.staff_id)
         return latest.supervisor_id if latest else member.line_manager_id
 
     def manager_of(self, member: StaffMember) -> StaffMember | None:

@@ -404,6 +404,15 @@ class Snapshot:
         self.cover_by_staff = _group(self.cover, lambda c: c.staff_id)
 
     @cached_property
+    def latest_agreement(self) -> dict[str, Agreement]:
+        """Each supervisee's latest agreement by its signing date: whom the records name as
+        supervisor, asked of everyone at each of the report's thirteen days."""
+        return {
+            staff_id: max(agreements, key=lambda a: a.signed_on or date.min)
+            for staff_id, agreements in self.agreements_by_staff.items()
+        }
+
+    @cached_property
     def one_to_ones_held(self) -> dict[str, tuple[list[date], list[SupervisionSession]]]:
         """Each supervisee's held 1:1s, oldest first, with their dates beside them: the rules ask
         for those held by a day, and the report asks it at thirteen days for everyone, so a

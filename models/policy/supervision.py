@@ -44,8 +44,8 @@ def next_supervision_due(
     agreement: Agreement | None,
     rules: Supervision,
 ) -> Due:
-    """From the member's 1:1s held by as-of (`Context.held_one_to_ones`)."""
-    last_held = max((s.held_on for s in held), default=None)
+    """From the member's 1:1s held by as-of, oldest first (`Context.held_one_to_ones`)."""
+    last_held = held[-1].held_on if held else None
     anchor = last_held or (member.asye_start if _is_asye(member) else None) or member.start_date
     interval, rule = _interval_in_force(member, agreement, rules, anchor)
     if rules.calendar_month and interval == Interval(months=1):
@@ -91,6 +91,8 @@ def _interval_in_force(
         candidates.append(
             (Interval.parse(agreement.frequency), "supervision agreement: a stricter frequency")
         )
+    if len(candidates) == 1:  # most staff: the role's alone (asked of everyone at 13 days)
+        return candidates[0]
     return min(candidates, key=lambda c: c[0].after(day))
 
 
