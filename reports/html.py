@@ -134,7 +134,7 @@ def _numeric(format: Format) -> bool:
 
 
 def _rows(table: Table) -> Markup:
-    """The table's body, each value escaped: built here rather than by the template cell by cell,
+    """The table's body, each text escaped (a number, a date or a rating is written as such): built here rather than by the template cell by cell,
     since a report and its managers' views hold some hundred thousand cells and a template call
     per cell was most of their time."""
     opening = [_opening(index, column.format) for index, column in enumerate(table.columns)]
@@ -144,7 +144,7 @@ def _rows(table: Table) -> Markup:
         "\n".join(
             "      <tr>"
             + "".join(
-                f"{start}{escape(_cell(value, format))}{end}"
+                f"{start}{escape(_cell(value, format)) if isinstance(value, str) else _cell(value, format)}{end}"
                 for start, value, format, end in zip(opening, row, formats, closing, strict=True)
             )
             + "</tr>"

@@ -67,10 +67,10 @@ def absent_supervisors(ctx: Context, statuses: dict[str, SupervisionStatus]) -> 
                 max(ends) if ends and None not in ends else None,
                 (ctx.as_of - since).days + 1,
                 ctx.recorded_cover(supervisor_id) or ctx.manager_of(supervisor),
-                tuple(sorted(supervised, key=lambda s: s.due)),
+                tuple(sorted(supervised, key=lambda s: (s.due, s.staff_id))),
             )
         )
-    return sorted(absent, key=lambda a: a.since)
+    return sorted(absent, key=lambda a: (a.since, a.supervisor.staff_id))
 
 
 def early_career(ctx: Context, today: dict[str, SupervisionStatus]) -> list[EarlyCareer]:

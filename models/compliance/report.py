@@ -461,7 +461,10 @@ def _loads(ctx: Context, statuses: dict[str, SupervisionStatus]) -> list[Supervi
                 ctx.is_absent(supervisor_id),
             )
         )
-    return sorted(loads, key=lambda load: (natural(load.supervisor.team), load.supervisor.name))
+    return sorted(
+        loads,
+        key=lambda load: (natural(load.supervisor.team), load.supervisor.name, load.supervisor.staff_id),
+    )
 
 
 def _overdue(ctx: Context, findings: list[Finding]) -> list[Overdue]:
