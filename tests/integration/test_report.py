@@ -189,3 +189,39 @@ def test_a_pack_made_a_week_later_equals_the_nights_report_and_logs_its_escalati
     assert all(row["Escalated on"].date().isoformat() >= "2026-11-19" for row in log)
     assert {row["Outcome"] for row in log} >= {"open"}  # the demo's standing items, escalated nightly
     assert len(sheet(evidence, "cases_trend")) == 13 and sheet(evidence, "records_by_month")
+
+
+def test_the_page_is_the_same_whatever_the_hash_seed(tmp_path):
+    """A scope's people are a set, whose order changes with Python's hash seed: every list of
+    the report must not (ties broken by staff id), or two runs of one night would differ."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, tempfile; from pathlib import Path\n"
+        "from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs\n"
+        "from models.compliance.report import build_report\n"
+        "from models.compliance.views import views\n"
+        "from models.csvfiles import read_import\n"
+        "from models.policy.evaluate import evaluate\n"
+        "from models.policy.facts import INPUTS, Snapshot\n"
+        "from models.policy.policy import load_policy\n"
+        "from reports.html import render_html\n"
+        "from reports.tables import report_tables\n"
+        "folder = Path(tempfile.mkdtemp()); write_csvs(generate(SCALES['demo']), folder)\n"
+        "parsed = read_import([folder]); snapshot = Snapshot(**{t.name: parsed.facts(t.name) for t in INPUTS})\n"
+        "policy = load_policy(str(DEMO_POLICY))\n"
+        "report = build_report(snapshot, policy, evaluate(snapshot, policy, DEMO_AS_OF), DEMO_AS_OF, 'demo')\n"
+        "pages = [render_html(r, report_tables(r, True), True) for r in (report, *views(report))]\n"
+        "Path(sys.argv[1]).write_text(''.join(pages))\n"
+    )
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed-{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-c", script, str(out)], check=True, env=env, cwd=Path(__file__).parents[2]
+        )
+        pages.append(out.read_text(encoding="utf-8"))
+    assert pages[0] == pages[1]
