@@ -183,6 +183,7 @@ def report(
     and the night's reminders agree; `--policy` applies another, and says so."""
     from models.compliance.report import build_report
     from models.evidence import escalations_of
+    from models.heap import collector_paused
     from reports.private import UnsafeFolder
     from reports.publish import FORMATS, write_report
 
@@ -200,14 +201,16 @@ def report(
         start = since.date() if since else None
         if start and start > day:
             raise ValueError(f"--since {start} is after the day reported on, {day}")
-        built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team, start)
+        with collector_paused():
+            built = build_report(snapshot, rules, evaluate(snapshot, rules, day), day, council, team, start)
         if evidence:
             built = replace(built, escalations=escalations_of(engine, built))
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     try:
-        written = write_report(built, out or settings.reports, formats, evidence)
+        with collector_paused():
+            written = write_report(built, out or settings.reports, formats, evidence)
     except UnsafeFolder as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -50,8 +50,15 @@ SECTIONS = (
 )
 
 
-def render_html(report: ComplianceReport, tables: list[Table], evidence: bool = False) -> str:
-    """The page for the report's tables (`report_tables`, computed once for every format)."""
+RowCache = dict[tuple[Format, ...], dict[tuple[Value, ...], str]]
+
+
+def render_html(
+    report: ComplianceReport, tables: list[Table], evidence: bool = False, rendered: RowCache | None = None
+) -> str:
+    """The page for the report's tables (`report_tables`, computed once for every format).
+    Pages rendered with one `rendered` share their rows' HTML: each manager's view repeats rows
+    of the views above it, and a row is rendered once however many pages show it."""
     by_key = {table.key: table for table in tables if table.on_page}
     sections = [
         (anchor, heading, [by_key[key] for key in keys if key in by_key])
@@ -78,8 +85,8 @@ def render_html(report: ComplianceReport, tables: list[Table], evidence: bool = 
             teams_title,
             bar_chart(teams_title, [(row.team, row.supervision, row.rating) for row in report.teams]),
         ),
-        rows=_rows,
-        numeric=_numeric,
+        rows=lambda table: _rows(table, {} if rendered is None else rendered),
+        head=_head,
     )
 
 
@@ -126,6 +133,8 @@ def _cell(value: Value, format: Format) -> Markup | str:
         return "no change" if value == 0 else f"{value:+.0f} pts".replace("-", "\u2212")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 6.0 as 6: equal values read the same (and share a rendered row)
     return str(value)
 
 
@@ -133,24 +142,44 @@ def _numeric(format: Format) -> bool:
     return format in (Format.NUMBER, Format.PERCENT, Format.CHANGE)
 
 
-def _rows(table: Table) -> Markup:
-    """The table's body, each text escaped (a number, a date or a rating is written as such): built here rather than by the template cell by cell,
-    since a report and its managers' views hold some hundred thousand cells and a template call
-    per cell was most of their time."""
-    opening = [_opening(index, column.format) for index, column in enumerate(table.columns)]
-    closing = ["</th>", *("</td>" for _ in table.columns[1:])]
-    formats = [column.format for column in table.columns]
+_NUM = ' class="num"'
+
+
+def _head(table: Table) -> Markup:
+    """The table's column headings (in Python for the reason `_rows` is)."""
     return Markup(
-        "\n".join(
-            "      <tr>"
-            + "".join(
-                f"{start}{escape(_cell(value, format)) if isinstance(value, str) else _cell(value, format)}{end}"
-                for start, value, format, end in zip(opening, row, formats, closing, strict=True)
-            )
-            + "</tr>"
-            for row in table.rows
+        "".join(
+            f'<th scope="col"{_NUM if _numeric(column.format) else ""}>{escape(column.name)}</th>'
+            for column in table.columns
         )
     )
+
+
+def _rows(table: Table, rendered: RowCache) -> Markup:
+    """The table's body, each text escaped (a number, a date or a rating is written as such):
+    built here rather than by the template cell by cell, since a report and its managers' views
+    hold millions of cells at a national service's size and a template call per cell was most of
+    their time. A row is looked up in `rendered` first: the same values under the same formats
+    give the same HTML."""
+    formats = tuple(column.format for column in table.columns)
+    known = rendered.setdefault(formats, {})
+    opening = [_opening(index, format) for index, format in enumerate(formats)]
+    closing = ["</th>", *("</td>" for _ in formats[1:])]
+
+    def row_html(row: tuple[Value, ...]) -> str:
+        html = known.get(row)
+        if html is None:
+            html = known[row] = (
+                "      <tr>"
+                + "".join(
+                    f"{start}{escape(_cell(value, format)) if isinstance(value, str) else _cell(value, format)}{end}"
+                    for start, value, format, end in zip(opening, row, formats, closing, strict=True)
+                )
+                + "</tr>"
+            )
+        return html
+
+    return Markup("\n".join(row_html(row) for row in table.rows))
 
 
 def _opening(index: int, format: Format) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from models.compliance.report import ComplianceReport
 from reports.files import write_csvs, write_workbook
-from reports.html import render_html
+from reports.html import RowCache, render_html
 from reports.private import private_folder, write_private
 from reports.tables import report_tables
 
@@ -65,11 +65,13 @@ def write_views(cut: Sequence[ComplianceReport], folder: Path) -> list[Path]:
     """Each manager's view as a page in its scope's folder (the page only: the workbook, with a
     row per person, is the whole report's)."""
     written = []
+    rendered: RowCache = {}
     for view in cut:
         path = folder / page_path(view)
         private_folder(path.parent.parent)
         private_folder(path.parent)
-        written.append(write_private(path, render_html(view, report_tables(view)).encode("utf-8")))
+        page = render_html(view, report_tables(view), rendered=rendered)
+        written.append(write_private(path, page.encode("utf-8")))
     return written
 
 

@@ -9,6 +9,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
+from models.heap import collector_paused
 from models.nights import record_night
 from models.policy.evaluate import evaluate
 from models.policy.facts import Snapshot
@@ -35,6 +36,7 @@ def read_policy(policy: str) -> Policy:
 
 
 @task(cache_policy=NO_CACHE)
+@collector_paused()
 def evaluate_council(snapshot: Snapshot, policy: Policy, as_of: date) -> list[Finding]:
     return evaluate(snapshot, policy, as_of)
 

@@ -9,6 +9,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from models.db import open_database
+from models.heap import collector_paused
 from models.messages import Outgoing, notice_history, store
 from models.policy.away import away_on
 from models.policy.calendar import WorkingCalendar
@@ -29,6 +30,7 @@ def load_notice_history(database_url: str) -> dict[NoticeKey, date]:
 
 
 @task(cache_policy=NO_CACHE)
+@collector_paused()
 def decide_reminders(
     snapshot: Snapshot,
     findings: list[Finding],

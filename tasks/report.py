@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 
 from models.compliance.report import ComplianceReport, build_report
 from models.compliance.views import Readers, views
+from models.heap import collector_paused
 from models.messages import Outgoing
 from models.policy.facts import Snapshot
 from models.policy.findings import Finding
@@ -23,6 +24,7 @@ from reports.publish import page_path, write_report, write_views
 
 
 @task(cache_policy=NO_CACHE)
+@collector_paused()
 def build_compliance(
     snapshot: Snapshot, policy: Policy, findings: list[Finding], as_of: date, council: str | None
 ) -> ComplianceReport:
@@ -30,12 +32,14 @@ def build_compliance(
 
 
 @task(cache_policy=NO_CACHE)
+@collector_paused()
 def cut_views(report: ComplianceReport) -> list[ComplianceReport]:
     """Each manager's view of the report: their line or their team, only their people named."""
     return views(report)
 
 
 @task(cache_policy=NO_CACHE)
+@collector_paused()
 def decide_weekly_summaries(
     report: ComplianceReport,
     cut: list[ComplianceReport],
@@ -58,6 +62,7 @@ def decide_weekly_summaries(
 
 
 @task(cache_policy=NO_CACHE)
+@collector_paused()
 def publish_report(report: ComplianceReport, cut: list[ComplianceReport], folder: Path) -> list[Path]:
     """The HTML page and XLSX workbook, linked from the run's artifacts, and each manager's
     view as a page in its scope's folder."""

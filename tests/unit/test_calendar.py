@@ -30,6 +30,12 @@ ENGLAND = WorkingCalendar()
         # nor when it falls at a weekend
         (ENGLAND, date(2026, 11, 21), 1, date(2026, 11, 23)),
         (ENGLAND, date(2026, 11, 21), 0, date(2026, 11, 21)),
+        # from the year's last day, and more than a year of working days ahead
+        (ENGLAND, date(2026, 12, 31), 1, date(2027, 1, 4)),
+        (ENGLAND, date(2026, 12, 31), 253, date(2027, 12, 31)),
+        (ENGLAND, date(2026, 12, 31), 254, date(2028, 1, 4)),
+        # the calendar's last day is reached, not run past
+        (ENGLAND, date(9999, 12, 30), 1, date(9999, 12, 31)),
     ],
 )
 def test_nth_working_day_after(calendar, start, n, expected):
@@ -63,3 +69,23 @@ def test_working_days_between_counts_after_the_due_day_up_to_as_of(calendar, due
 )
 def test_is_working_day(day, working):
     assert ENGLAND.is_working_day(day) is working
+
+
+def _walked(calendar: WorkingCalendar, start: date, n: int) -> date:
+    """The Nth working day after `start` found as the contract says it: day by day."""
+    day = start
+    while n:
+        day = date.fromordinal(day.toordinal() + 1)
+        n -= calendar.is_working_day(day)
+    return day
+
+
+@pytest.mark.parametrize("calendar", [ENGLAND, CLOSED_29_DEC])
+def test_nth_working_day_after_agrees_with_a_walk_day_by_day(calendar):
+    """Every start day of 2025 to 2027 and every count up to 30 working days: the lookup by
+    year gives what a walk gives."""
+    first = date(2025, 1, 1).toordinal()
+    for ordinal in range(first, first + 3 * 365):
+        start = date.fromordinal(ordinal)
+        for n in range(31):
+            assert calendar.add_working_days(start, n) == _walked(calendar, start, n), (start, n)
