@@ -4,6 +4,7 @@ nothing fetched, so it opens from a file share, prints to PDF and survives being
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -12,7 +13,7 @@ from models.compliance.glance import UNRATED
 from models.compliance.report import ComplianceReport
 from models.compliance.shares import Share
 from reports.charts import bar_chart, trend_chart
-from reports.tables import Format, Table, Value
+from reports.tables import Column, Format, Table, Value
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("reports", "templates"),
@@ -147,10 +148,16 @@ _NUM = ' class="num"'
 
 def _head(table: Table) -> Markup:
     """The table's column headings (in Python for the reason `_rows` is)."""
+    return _headings(table.columns)
+
+
+@cache
+def _headings(columns: tuple[Column, ...]) -> Markup:
+    """Column headings, worked out once for every page: each view's tables have the same."""
     return Markup(
         "".join(
             f'<th scope="col"{_NUM if _numeric(column.format) else ""}>{escape(column.name)}</th>'
-            for column in table.columns
+            for column in columns
         )
     )
 
@@ -163,8 +170,7 @@ def _rows(table: Table, rendered: RowCache) -> Markup:
     give the same HTML."""
     formats = tuple(column.format for column in table.columns)
     known = rendered.setdefault(formats, {})
-    opening = [_opening(index, format) for index, format in enumerate(formats)]
-    closing = ["</th>", *("</td>" for _ in formats[1:])]
+    opening, closing = _cell_tags(formats)
 
     def row_html(row: tuple[Value, ...]) -> str:
         html = known.get(row)
@@ -182,7 +188,12 @@ def _rows(table: Table, rendered: RowCache) -> Markup:
     return Markup("\n".join(row_html(row) for row in table.rows))
 
 
-def _opening(index: int, format: Format) -> str:
-    """A cell's tag: the first of a row heads it; numbers right-aligned, dates kept whole."""
-    kind = ' class="num"' if _numeric(format) and index else ' class="date"' if format is Format.DATE else ""
-    return f'<th scope="row"{kind}>' if index == 0 else f"<td{kind}>"
+@cache
+def _cell_tags(formats: tuple[Format, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each cell's opening and closing tags: the first of a row heads it; numbers right-aligned,
+    dates kept whole."""
+    opening = []
+    for index, format in enumerate(formats):
+        kind = _NUM if _numeric(format) and index else ' class="date"' if format is Format.DATE else ""
+        opening.append(f'<th scope="row"{kind}>' if index == 0 else f"<td{kind}>")
+    return tuple(opening), ("</th>", *("</td>" for _ in formats[1:]))

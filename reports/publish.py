@@ -70,7 +70,7 @@ def write_views(cut: Sequence[ComplianceReport], folder: Path) -> list[Path]:
         path = folder / page_path(view)
         private_folder(path.parent.parent)
         private_folder(path.parent)
-        page = render_html(view, report_tables(view), rendered=rendered)
+        page = render_html(view, report_tables(view, page_only=True), rendered=rendered)
         written.append(write_private(path, page.encode("utf-8")))
     return written
 

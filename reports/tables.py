@@ -113,9 +113,9 @@ def _teams(report: ComplianceReport) -> Table:
     )
 
 
-def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Table]:
+def report_tables(report: ComplianceReport, evidence: bool = False, page_only: bool = False) -> list[Table]:
     """Every table of the report in page order; with `evidence`, the policy and the exceptions
-    an inspection asks for are added."""
+    an inspection asks for are added; with `page_only`, the workbook's own tables are left out."""
     methods = report.methods
     policy = report.policy
     service = report.service
@@ -349,19 +349,7 @@ def report_tables(report: ComplianceReport, evidence: bool = False) -> list[Tabl
                 for e in report.early
             ],
         ),
-        _people(report),
-        Table(
-            "trend_long",
-            "1:1 supervision within timescale at each month end and today, a row per scope and day",
-            f"{methods['supervision']} The trend table's figures, a row each, to pivot and chart.",
-            (Column("Kind"), Column("Scope"), Column("Day", Format.DATE), *share_columns()),
-            [
-                (f.scope.kind, f.scope.name, day, *share_values(share))
-                for f in report.scopes
-                for day, share in zip([*report.months, report.as_of], [*f.trend, f.today], strict=True)
-            ],
-            on_page=False,
-        ),
+        *([] if page_only else _pivots(report)),
         Table(
             "duties",
             "Recurring duties: observations, appraisals, file audits, both parties signing",
@@ -574,6 +562,25 @@ def _evidence_tables(report: ComplianceReport) -> list[Table]:
                 (s.session_id, report.name_of(s.supervisee_id), report.name_of(s.supervisor_id), s.held_on)
                 for s in report.disputed
             ],
+        ),
+    ]
+
+
+def _pivots(report: ComplianceReport) -> list[Table]:
+    """The workbook's own tables, not on the page: a row per person and a row per scope and day."""
+    return [
+        _people(report),
+        Table(
+            "trend_long",
+            "1:1 supervision within timescale at each month end and today, a row per scope and day",
+            f"{report.methods['supervision']} The trend table's figures, a row each, to pivot and chart.",
+            (Column("Kind"), Column("Scope"), Column("Day", Format.DATE), *share_columns()),
+            [
+                (f.scope.kind, f.scope.name, day, *share_values(share))
+                for f in report.scopes
+                for day, share in zip([*report.months, report.as_of], [*f.trend, f.today], strict=True)
+            ],
+            on_page=False,
         ),
     ]
 
