@@ -175,6 +175,14 @@ def report(
             help="A preset name or a policy file (default: the policy the night of that day ran under).",
         ),
     ] = None,
+    manager_views: Annotated[
+        bool,
+        typer.Option(
+            "--views",
+            help="Also each manager's view, their line or team with only their people named, as a "
+            "page in its own folder (lines/, teams/), as the night writes them.",
+        ),
+    ] = False,
     council: CouncilOption = None,
 ) -> None:
     """Write the compliance report for a day: figures by service, line and team, with a 12-month trend.
@@ -182,11 +190,17 @@ def report(
     It applies the policy the night of that day ran under, so that the report, the evidence pack
     and the night's reminders agree; `--policy` applies another, and says so."""
     from models.compliance.report import build_report
+    from models.compliance.views import views
     from models.evidence import escalations_of
     from models.heap import collector_paused
     from reports.private import UnsafeFolder
-    from reports.publish import FORMATS, write_report
+    from reports.publish import FORMATS, write_report, write_views
 
+    if manager_views and (team or evidence):
+        typer.echo(
+            "error: --views is for the whole service's report: not with --team or --evidence", err=True
+        )
+        raise typer.Exit(2)
     formats = format or (["html", "xlsx"] if evidence else ["html"])
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -211,6 +225,8 @@ def report(
     try:
         with collector_paused():
             written = write_report(built, out or settings.reports, formats, evidence)
+            if manager_views:
+                written += write_views(views(built), out or settings.reports)
     except UnsafeFolder as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -197,3 +198,29 @@ def test_a_report_applies_the_policy_its_night_ran_under_and_says_which(oversigh
     assert "policy: default, NOT the policy the night of 2026-11-24 ran under (havering)" in other.stdout
     no_night = oversight("report", "--as-of", "2026-11-23", *out)
     assert no_night.stdout.startswith("policy: default (no night was recorded on 2026-11-23)")
+
+
+def test_a_report_with_views_writes_each_managers_page_as_the_night_does(oversight, tmp_path, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("OVERSIGHT_REPORTS", str(tmp_path / "night"))
+    assert oversight("import", str(write_folder(tmp_path / "csv", GOOD))).exit_code == 0
+    assert oversight("run", "--as-of", "2026-11-24").exit_code == 0
+
+    result = oversight("report", "--as-of", "2026-11-24", "--views", "--out", str(tmp_path / "asked"))
+    assert result.exit_code == 0, result.output
+
+    def pages(folder: Path) -> dict[str, str]:
+        return {
+            str(page.relative_to(folder)): page.read_text(encoding="utf-8")
+            for kind in ("lines", "teams")
+            for page in (folder / kind).rglob("*.html")
+        }
+
+    night, asked = pages(tmp_path / "night"), pages(tmp_path / "asked")
+    assert night and asked == night
+    assert sorted(line for line in result.stdout.splitlines() if "/teams/" in line) == sorted(
+        f"wrote {tmp_path / 'asked' / page}" for page in night if page.startswith("teams/")
+    )
+    for others in (["--team", "Team 1"], ["--evidence"]):
+        refused = oversight("report", "--as-of", "2026-11-24", "--views", *others)
+        assert refused.exit_code == 2 and "--views is for the whole service's report" in refused.stderr
