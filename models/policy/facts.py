@@ -404,6 +404,19 @@ class Snapshot:
         self.cover_by_staff = _group(self.cover, lambda c: c.staff_id)
 
     @cached_property
+    def latest_agreement_with(self) -> dict[tuple[str, str], Agreement]:
+        """Each supervisee's latest agreement with each supervisor, by (supervisee, supervisor):
+        the agreement in force between them, asked of everyone at the report's thirteen days.
+        Of two signed the same day, the first in the export."""
+        latest: dict[tuple[str, str], Agreement] = {}
+        for agreement in self.agreements:
+            pair = (agreement.staff_id, agreement.supervisor_id)
+            found = latest.get(pair)
+            if found is None or (agreement.signed_on or date.min) > (found.signed_on or date.min):
+                latest[pair] = agreement
+        return latest
+
+    @cached_property
     def latest_agreement(self) -> dict[str, Agreement]:
         """Each supervisee's latest agreement by its signing date: whom the records name as
         supervisor, asked of everyone at each of the report's thirteen days."""

@@ -98,12 +98,7 @@ def _interval_in_force(
 
 def current_agreement(ctx: Context, member: StaffMember, supervisor_id: str) -> Agreement | None:
     """The latest agreement between this supervisee and their present supervisor."""
-    agreements = [
-        a
-        for a in ctx.snapshot.agreements_by_staff.get(member.staff_id, [])
-        if a.supervisor_id == supervisor_id
-    ]
-    return max(agreements, key=lambda a: a.signed_on or date.min, default=None)
+    return ctx.snapshot.latest_agreement_with.get((member.staff_id, supervisor_id))
 
 
 def supervision_due(ctx: Context, member: StaffMember) -> tuple[Supervising, Due] | None:
