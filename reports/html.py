@@ -4,7 +4,7 @@ nothing fetched, so it opens from a file share, prints to PDF and survives being
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -151,7 +151,7 @@ def _head(table: Table) -> Markup:
     return _headings(table.columns)
 
 
-@cache
+@lru_cache(maxsize=256)
 def _headings(columns: tuple[Column, ...]) -> Markup:
     """Column headings, worked out once for every page: each view's tables have the same."""
     return Markup(
@@ -188,7 +188,7 @@ def _rows(table: Table, rendered: RowCache) -> Markup:
     return Markup("\n".join(row_html(row) for row in table.rows))
 
 
-@cache
+@lru_cache(maxsize=256)
 def _cell_tags(formats: tuple[Format, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Each cell's opening and closing tags: the first of a row heads it; numbers right-aligned,
     dates kept whole."""

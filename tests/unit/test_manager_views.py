@@ -15,7 +15,8 @@ from models.policy.evaluate import evaluate
 from models.policy.facts import INPUTS, Snapshot
 from models.policy.findings import Finding
 from models.policy.policy import load_policy
-from reports.publish import page_path
+from reports.html import render_html
+from reports.publish import page_path, write_views
 from reports.tables import report_tables
 from tests.builders import staff
 
@@ -97,3 +98,13 @@ def test_the_view_pages_are_written_private(demo, tmp_path: Path):
     assert written and all(path.stat().st_mode & 0o777 == 0o600 for path in written)
     assert all(path.parent.stat().st_mode & 0o777 == 0o700 for path in written)
     assert (tmp_path / "lines").stat().st_mode & 0o777 == 0o700
+
+
+def test_pages_written_together_are_each_the_page_rendered_alone(demo, tmp_path):
+    """The views share their rendered rows: each page is still exactly its own, rendered alone."""
+    *_, whole = demo
+    cut = views(whole)
+    write_views(cut, tmp_path)
+    for view in cut:
+        alone = render_html(view, report_tables(view, page_only=True))
+        assert (tmp_path / page_path(view)).read_text(encoding="utf-8") == alone, view.view
