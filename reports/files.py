@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -87,21 +87,36 @@ def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
 
 
 def _write_rows(sheet: Worksheet, table: Table, formats: dict[Format, CellFormat]) -> None:
-    """The table's rows under its header (row 0), each value by its type."""
+    """The table's rows under its header (row 0), each value by its type: a column's writer is
+    chosen once, as a large council's workbook holds a million cells."""
+    writers = [_writer(sheet, column.format, formats) for column in table.columns]
     for row_index, row in enumerate(table.rows, start=1):
-        for index, (value, column) in enumerate(zip(row, table.columns, strict=True)):
-            if value is None:
-                continue
-            if column.format is Format.PERCENT:
-                sheet.write_number(row_index, index, value / 100, formats[Format.PERCENT])  # type: ignore[operator]
-            elif column.format is Format.CHANGE:
-                sheet.write_number(row_index, index, value, formats[Format.CHANGE])  # type: ignore[arg-type]
-            elif isinstance(value, date):
-                sheet.write_datetime(row_index, index, value, formats[Format.DATE])
-            elif isinstance(value, str):
-                sheet.write_string(row_index, index, as_data(value))
-            else:
-                sheet.write_number(row_index, index, value)
+        for index, (value, write) in enumerate(zip(row, writers, strict=True)):
+            if value is not None:
+                write(row_index, index, value)
+
+
+def _writer(
+    sheet: Worksheet, format: Format, formats: dict[Format, CellFormat]
+) -> Callable[[int, int, Value], object]:
+    """How a column's values are written: percentages and changes as numbers in their format,
+    dates as dates, text always as text (never a formula), other numbers as numbers."""
+    if format is Format.PERCENT:
+        percent = formats[Format.PERCENT]
+        return lambda row, column, value: sheet.write_number(row, column, value / 100, percent)  # type: ignore[operator]
+    if format is Format.CHANGE:
+        change = formats[Format.CHANGE]
+        return lambda row, column, value: sheet.write_number(row, column, value, change)  # type: ignore[arg-type]
+    day = formats[Format.DATE]
+
+    def write(row: int, column: int, value: Value) -> object:
+        if isinstance(value, str):
+            return sheet.write_string(row, column, as_data(value))
+        if isinstance(value, date):
+            return sheet.write_datetime(row, column, value, day)
+        return sheet.write_number(row, column, value)
+
+    return write
 
 
 def write_csvs(tables: Sequence[Table], folder: Path) -> list[Path]:
