@@ -86,8 +86,7 @@ def render_html(
             teams_title,
             bar_chart(teams_title, [(row.team, row.supervision, row.rating) for row in report.teams]),
         ),
-        rows=lambda table: _rows(table, {} if rendered is None else rendered),
-        head=_head,
+        section=lambda table: _section(table, {} if rendered is None else rendered),
     )
 
 
@@ -146,14 +145,32 @@ def _numeric(format: Format) -> bool:
 _NUM = ' class="num"'
 
 
-def _head(table: Table) -> Markup:
-    """The table's column headings (in Python for the reason `_rows` is)."""
-    return _headings(table.columns)
+def _section(table: Table, rendered: RowCache) -> Markup:
+    """A table's section: its heading, how it is computed, and its rows, or that there are none.
+    Written here rather than by a template macro for the reason `_rows` is."""
+    opening, closing = _frame(table.key, table.title, table.method, table.columns, not table.rows)
+    return opening + _rows(table, rendered) + closing if table.rows else opening
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
+def _frame(
+    key: str, title: str, method: str, columns: tuple[Column, ...], empty: bool
+) -> tuple[Markup, Markup]:
+    """What comes before and after a table's rows, worked out once for the pages that show it."""
+    opening = Markup(
+        '<section id="{0}" aria-labelledby="{0}-title">\n  <h3 id="{0}-title">{1}</h3>\n'
+        '  <p class="method">{2}</p>\n'
+    ).format(key, title, method)
+    if empty:
+        return opening + Markup('  <p class="empty">None on this day.</p>\n</section>\n'), Markup()
+    opening += Markup(
+        '  <div class="scroll"><table data-table="{0}">\n    <thead><tr>{1}</tr></thead>\n    <tbody>\n'
+    ).format(key, _headings(columns))
+    return opening, Markup("\n    </tbody>\n  </table></div>\n</section>\n")
+
+
 def _headings(columns: tuple[Column, ...]) -> Markup:
-    """Column headings, worked out once for every page: each view's tables have the same."""
+    """The column headings, numbers' right-aligned."""
     return Markup(
         "".join(
             f'<th scope="col"{_NUM if _numeric(column.format) else ""}>{escape(column.name)}</th>'
