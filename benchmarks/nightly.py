@@ -48,7 +48,7 @@ from models.heap import collector_paused
 from models.policy.evaluate import evaluate
 from models.policy.policy import load_policy
 from models.store import driver_rows, import_paths, load_snapshot, snapshot_queries
-from reports.publish import write_report, write_views
+from reports.publish import write_report
 
 T = TypeVar("T")
 
@@ -127,8 +127,7 @@ def _report_time(url: str, folder: Path) -> float:
         findings = evaluate(snapshot, policy, DEMO_AS_OF)
         started = time.perf_counter()
         report = build_report(snapshot, policy, findings, DEMO_AS_OF)
-        write_report(report, folder)
-        write_views(views(report), folder)
+        write_report(report, folder, views=views(report))
         return time.perf_counter() - started
 
 

@@ -194,7 +194,7 @@ def report(
     from models.evidence import escalations_of
     from models.heap import collector_paused
     from reports.private import UnsafeFolder
-    from reports.publish import FORMATS, write_report, write_views
+    from reports.publish import FORMATS, write_report
 
     if manager_views and (team or evidence):
         typer.echo(
@@ -224,9 +224,8 @@ def report(
         raise typer.Exit(2) from None
     try:
         with collector_paused():
-            written = write_report(built, out or settings.reports, formats, evidence)
-            if manager_views:
-                written += write_views(views(built), out or settings.reports)
+            cut = views(built) if manager_views else []
+            written = write_report(built, out or settings.reports, formats, evidence, cut)
     except UnsafeFolder as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -18,21 +18,31 @@ VIEW_KINDS = ("lines", "teams")  # the folders of managers' views, by the kind o
 
 
 def write_report(
-    report: ComplianceReport, folder: Path, formats: Iterable[str] = ("html", "xlsx"), evidence: bool = False
+    report: ComplianceReport,
+    folder: Path,
+    formats: Iterable[str] = ("html", "xlsx"),
+    evidence: bool = False,
+    views: Sequence[ComplianceReport] = (),
 ) -> list[Path]:
     """The report's files in `folder`, named for the day (and team): `compliance-2026-11-24.html`,
-    `.xlsx`, or a `-csv` folder of one file per table. An evidence pack goes into its own
-    `evidence-<day>` folder, HTML and workbook side by side."""
-    name = report_name(report, evidence)
+    `.xlsx`, or a `-csv` folder of one file per table; then the managers' `views` of it, each a
+    page in its scope's folder (`write_views`), sharing the rows the page rendered. Returns the
+    report's files, then the views' pages. An evidence
+    pack goes into its own `evidence-<day>` folder, HTML and workbook side by side."""
+    if evidence and views:
+        raise ValueError("an evidence pack is the whole service's: it has no managers' views")
+    top, name = folder, report_name(report, evidence)
     if evidence:
         folder = folder / name
     private_folder(folder)
     tables = report_tables(report, evidence)
+    rendered: RowCache = {}
     written = []
     for format in formats:
         if format == "html":
             path = folder / f"{name}.html"
-            written.append(write_private(path, render_html(report, tables, evidence).encode("utf-8")))
+            page = render_html(report, tables, evidence, rendered)
+            written.append(write_private(path, page.encode("utf-8")))
         elif format == "xlsx":
             heading = f"Supervision compliance {report.council or ''} {report.as_of} ({report.policy.title})"
             written.append(write_workbook(tables, folder / f"{name}.xlsx", " ".join(heading.split())))
@@ -40,7 +50,7 @@ def write_report(
             written.append(write_csvs(tables, folder / f"{name}-csv")[0].parent)
         else:
             raise ValueError(f"unknown report format {format!r}: use one of {', '.join(FORMATS)}")
-    return written
+    return written + write_views(views, top, rendered)
 
 
 def report_name(report: ComplianceReport, evidence: bool = False) -> str:
@@ -61,11 +71,13 @@ def page_path(report: ComplianceReport) -> PurePosixPath:
     return PurePosixPath(VIEW_KINDS[1], _slug(report.view.name), page)
 
 
-def write_views(cut: Sequence[ComplianceReport], folder: Path) -> list[Path]:
+def write_views(
+    cut: Sequence[ComplianceReport], folder: Path, rendered: RowCache | None = None
+) -> list[Path]:
     """Each manager's view as a page in its scope's folder (the page only: the workbook, with a
-    row per person, is the whole report's)."""
+    row per person, is the whole report's). A row already in `rendered` is not rendered again."""
     written = []
-    rendered: RowCache = {}
+    rendered = {} if rendered is None else rendered
     for view in cut:
         path = folder / page_path(view)
         private_folder(path.parent.parent)

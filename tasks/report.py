@@ -20,7 +20,7 @@ from models.policy.findings import Finding
 from models.policy.policy import Policy
 from notifications.settings import DeliverySettings
 from notifications.weekly import compose_weekly, is_first_working_day_of_week
-from reports.publish import page_path, write_report, write_views
+from reports.publish import page_path, write_report
 
 
 @task(cache_policy=NO_CACHE)
@@ -65,9 +65,9 @@ def decide_weekly_summaries(
 @collector_paused()
 def publish_report(report: ComplianceReport, cut: list[ComplianceReport], folder: Path) -> list[Path]:
     """The HTML page and XLSX workbook, linked from the run's artifacts, and each manager's
-    view as a page in its scope's folder."""
-    written = write_report(report, folder)
-    write_views(cut, folder)
+    view as a page in its scope's folder; the page and workbook are returned."""
+    written = write_report(report, folder, views=cut)
+    written = written[: len(written) - len(cut)]  # the views' pages come last
     page = written[0].resolve()
     council = report.council or "council"
     create_link_artifact(
