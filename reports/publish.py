@@ -25,10 +25,10 @@ def write_report(
     views: Sequence[ComplianceReport] = (),
 ) -> list[Path]:
     """The report's files in `folder`, named for the day (and team): `compliance-2026-11-24.html`,
-    `.xlsx`, or a `-csv` folder of one file per table; then the managers' `views` of it, each a
-    page in its scope's folder (`write_views`), sharing the rows the page rendered. Returns the
-    report's files, then the views' pages. An evidence
-    pack goes into its own `evidence-<day>` folder, HTML and workbook side by side."""
+    `.xlsx`, or a `-csv` folder of one file per table. An evidence pack goes into its own
+    `evidence-<day>` folder, HTML and workbook side by side. Then the managers' `views` of the
+    report, each a page in its scope's folder (`write_views`), taking the rows the report's page
+    rendered. Returns the report's files, then the views' pages."""
     if evidence and views:
         raise ValueError("an evidence pack is the whole service's: it has no managers' views")
     top, name = folder, report_name(report, evidence)
