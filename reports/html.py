@@ -60,6 +60,7 @@ def render_html(
     """The page for the report's tables (`report_tables`, computed once for every format).
     Pages rendered with one `rendered` share their rows' HTML: each manager's view repeats rows
     of the views above it, and a row is rendered once however many pages show it."""
+    rendered = {} if rendered is None else rendered
     by_key = {table.key: table for table in tables if table.on_page}
     sections = [
         (anchor, heading, [by_key[key] for key in keys if key in by_key])
@@ -86,7 +87,7 @@ def render_html(
             teams_title,
             bar_chart(teams_title, [(row.team, row.supervision, row.rating) for row in report.teams]),
         ),
-        section=lambda table: _section(table, {} if rendered is None else rendered),
+        section=lambda table: _section(table, rendered),
     )
 
 

@@ -417,9 +417,10 @@ def report_for(
 def _cases_of(m: Measures, scope: Scope) -> list[CaseStatus]:
     """The open cases a scope answers for: all of them for the service, else those held by its
     teams (a team's own, or a line's)."""
-    if scope.kind == "service":
+    teams = scope.case_teams
+    if teams is None:
         return m.cases
-    return [case for team in (scope.teams or (scope.name,)) for case in m.cases_by_team.get(team, ())]
+    return [case for team in teams for case in m.cases_by_team.get(team, ())]
 
 
 def _group(judged: list[RecordOutcome]) -> dict[str, list[RecordOutcome]]:

@@ -24,6 +24,14 @@ class Scope:
     teams: tuple[str, ...] = ()
     owner_id: str | None = None  # the line manager whose line this is
 
+    @property
+    def case_teams(self) -> tuple[str, ...] | None:
+        """The teams whose open cases the scope answers for: a line's teams, or the team itself;
+        None for the service, which answers for every open case."""
+        if self.kind == "service":
+            return None
+        return self.teams or (self.name,)
+
 
 def scopes(snapshot: Snapshot, as_of: date, team: str | None = None) -> list[Scope]:
     """The service, each line manager's line, then each team with anyone in post; with `team`,

@@ -31,7 +31,7 @@ def cases_at_month_ends(report: ComplianceReport) -> list[tuple[date, Share]]:
     """Open cases of the scope discussed within their interval, at each month end and today."""
     assert report.measures is not None
     ctx, scope = report.measures.ctx, report.service.scope
-    teams = None if scope.kind == "service" else set(scope.teams or (scope.name,))
+    teams = None if scope.case_teams is None else set(scope.case_teams)
     trend = []
     for day in [*report.months, report.as_of]:
         cases = cases_on(replace(ctx, as_of=day))

@@ -408,20 +408,17 @@ class Snapshot:
         """Each supervisee's latest agreement with each supervisor, by (supervisee, supervisor):
         the agreement in force between them, asked of everyone at the report's thirteen days.
         Of two signed the same day, the first in the export."""
-        latest: dict[tuple[str, str], Agreement] = {}
+        pairs: dict[tuple[str, str], list[Agreement]] = defaultdict(list)
         for agreement in self.agreements:
-            pair = (agreement.staff_id, agreement.supervisor_id)
-            found = latest.get(pair)
-            if found is None or (agreement.signed_on or date.min) > (found.signed_on or date.min):
-                latest[pair] = agreement
-        return latest
+            pairs[(agreement.staff_id, agreement.supervisor_id)].append(agreement)
+        return {pair: max(agreements, key=_signed) for pair, agreements in pairs.items()}
 
     @cached_property
     def latest_agreement(self) -> dict[str, Agreement]:
         """Each supervisee's latest agreement by its signing date: whom the records name as
         supervisor, asked of everyone at each of the report's thirteen days."""
         return {
-            staff_id: max(agreements, key=lambda a: a.signed_on or date.min)
+            staff_id: max(agreements, key=_signed)
             for staff_id, agreements in self.agreements_by_staff.items()
         }
 
@@ -442,6 +439,11 @@ class Snapshot:
             )
             held[staff_id] = ([s.held_on for s in ordered], ordered)  # type: ignore[misc]
         return held
+
+
+def _signed(agreement: Agreement) -> date:
+    """An agreement's signing date, for the latest of several (one not signed is the oldest)."""
+    return agreement.signed_on or date.min
 
 
 def _group(items: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:
