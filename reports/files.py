@@ -18,6 +18,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format as CellFormat
 from xlsxwriter.worksheet import Worksheet
 
+from models.heap import collector_paused
 from reports.cells import as_data
 from reports.private import private_folder, write_private
 from reports.tables import Format, Table, Value
@@ -42,6 +43,7 @@ def _width(name: str, rows: list[tuple[Value, ...]], index: int) -> float:
     return min(60, max(8, longest + 2))
 
 
+@collector_paused()  # in its own process too (`reports.publish.WORKBOOK_PROCESS_CELLS`)
 def write_workbook(tables: Sequence[Table], path: Path, heading: str) -> Path:
     """One sheet per table, named by its key; percentages as spreadsheet percentages and dates
     as dates, so the council can sort, filter and chart them."""

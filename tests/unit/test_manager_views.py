@@ -7,29 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from demo.council import DEMO_AS_OF, DEMO_POLICY, SCALES, generate, write_csvs
+from demo.council import DEMO_AS_OF
 from models.compliance.report import ComplianceReport, build_report
 from models.compliance.views import Readers, views
-from models.csvfiles import read_import
-from models.policy.evaluate import evaluate
-from models.policy.facts import INPUTS, Snapshot
-from models.policy.findings import Finding
-from models.policy.policy import load_policy
 from reports.html import render_html
 from reports.publish import page_path, write_views
 from reports.tables import report_tables
 from tests.builders import staff
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Snapshot, list[Finding], ComplianceReport]:
-    folder = tmp_path_factory.mktemp("demo")
-    write_csvs(generate(SCALES["demo"]), folder)
-    parsed = read_import([folder])
-    snapshot = Snapshot(**{t.name: parsed.facts(t.name) for t in INPUTS})
-    policy = load_policy(str(DEMO_POLICY))
-    findings = evaluate(snapshot, policy, DEMO_AS_OF)
-    return snapshot, findings, build_report(snapshot, policy, findings, DEMO_AS_OF, "demo")
 
 
 def _tables(report: ComplianceReport) -> dict[str, list[tuple]]:
@@ -91,8 +75,6 @@ def test_who_reads_the_whole_report(setting, role, staff_id, reads):
 
 
 def test_the_view_pages_are_written_private(demo, tmp_path: Path):
-    from reports.publish import write_views
-
     *_, whole = demo
     written = write_views(views(whole), tmp_path)
     assert written and all(path.stat().st_mode & 0o777 == 0o600 for path in written)
