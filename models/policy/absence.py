@@ -54,6 +54,7 @@ def absence_findings(ctx: Context) -> Iterator[Finding]:
 
 
 def _next_due(ctx: Context, member: StaffMember, supervisor_id: str) -> date:
-    held = ctx.held_one_to_ones(member.staff_id)
     agreement = current_agreement(ctx, member, supervisor_id)
-    return next_supervision_due(member, held, agreement, ctx.policy.supervision).on
+    return next_supervision_due(
+        member, ctx.last_held_on(member.staff_id), agreement, ctx.policy.supervision
+    ).on

@@ -85,14 +85,21 @@ class Context:
         return {case.case_id: case.category for case in self.snapshot.cases}
 
     def held_one_to_ones(self, staff_id: str) -> list[SupervisionSession]:
-        """The supervisee's 1:1s held by as-of: what sets the next due date, whose records are
-        timed, what a cancellation must be followed by: a prefix of the snapshot's sorted list,
-        kept per context, since the rules and the report each ask it of every supervisee."""
+        """The supervisee's 1:1s held by as-of: whose records are timed, what a cancellation must
+        be followed by: a prefix of the snapshot's sorted list, kept per context, since the rules
+        and the report each ask it of every supervisee."""
         held = self._held.get(staff_id)
         if held is None:
             days, sessions = self.snapshot.one_to_ones_held.get(staff_id, ([], []))
             held = self._held[staff_id] = sessions[: bisect_right(days, self.as_of)]
         return held
+
+    def last_held_on(self, staff_id: str) -> date | None:
+        """The day of the supervisee's latest 1:1 held by as-of, what sets their next one due:
+        read off the snapshot's sorted days, as the report asks it at every month end."""
+        days, _ = self.snapshot.one_to_ones_held.get(staff_id, ((), ()))
+        index = bisect_right(days, self.as_of)
+        return days[index - 1] if index else None
 
     def active(self, staff_id: str | None) -> StaffMember | None:
         """The member of staff, if they exist and are in post on as-of."""

@@ -39,13 +39,9 @@ class Due:
 
 
 def next_supervision_due(
-    member: StaffMember,
-    held: list[SupervisionSession],
-    agreement: Agreement | None,
-    rules: Supervision,
+    member: StaffMember, last_held: date | None, agreement: Agreement | None, rules: Supervision
 ) -> Due:
-    """From the member's 1:1s held by as-of, oldest first (`Context.held_one_to_ones`)."""
-    last_held = held[-1].held_on if held else None
+    """From the day of the member's latest 1:1 held by as-of (`Context.last_held_on`)."""
     anchor = last_held or (member.asye_start if _is_asye(member) else None) or member.start_date
     interval, rule = _interval_in_force(member, agreement, rules, anchor)
     if rules.calendar_month and interval == Interval(months=1):
@@ -111,10 +107,10 @@ def supervision_due(ctx: Context, member: StaffMember) -> tuple[Supervising, Due
     supervising = ctx.supervising(member)
     if supervising is None:
         return None
-    held = ctx.held_one_to_ones(member.staff_id)
     named = supervising.named.staff_id if supervising.named else ""
     agreement = current_agreement(ctx, member, named)
-    return supervising, next_supervision_due(member, held, agreement, ctx.policy.supervision)
+    last_held = ctx.last_held_on(member.staff_id)
+    return supervising, next_supervision_due(member, last_held, agreement, ctx.policy.supervision)
 
 
 def supervision_findings(ctx: Context) -> Iterator[Finding]:
