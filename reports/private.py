@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -19,10 +20,16 @@ class UnsafeFolder(OSError):
 
 
 def private_folder(folder: Path) -> Path:
-    """`folder`, created 0700 if need be; refused when it is a symbolic link."""
-    if folder.is_symlink():
+    """`folder`, created 0700 if need be; refused when it is a symbolic link. A folder already
+    there costs one look (a night writes thousands of managers' pages into a few folders)."""
+    try:
+        kind = folder.lstat().st_mode
+    except FileNotFoundError:
+        kind = None
+    if kind is not None and stat.S_ISLNK(kind):
         raise UnsafeFolder(f"the report folder {folder} is a symbolic link; nothing was written through it")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if kind is None or not stat.S_ISDIR(kind):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 
