@@ -301,7 +301,7 @@ def measure(
     ctx = Context(snapshot=snapshot, policy=policy, as_of=as_of, calendar=calendar)
     everyone = frozenset(snapshot.staff_by_id)
     months = month_ends(as_of)
-    today = supervision_on(ctx, as_of)
+    *at_month_end, today = supervision_on(ctx, [*months, as_of])
     cases = cases_on(ctx)
     by_team: dict[str, list[CaseStatus]] = defaultdict(list)
     for case in cases:
@@ -311,7 +311,7 @@ def measure(
         ctx=ctx,
         months=months,
         today=today,
-        at_month_end=[supervision_on(ctx, day) for day in months],
+        at_month_end=at_month_end,
         records=_group(
             outcomes(ctx, held_one_to_ones(ctx, everyone, as_of - relativedelta(months=max(PERIODS))))
         ),

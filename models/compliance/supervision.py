@@ -7,20 +7,19 @@ at once, and a correction to an old record corrects the trend.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from models.compliance.scopes import Scope
 from models.compliance.shares import Share
 from models.policy.context import Context
-from models.policy.findings import As
-from models.policy.supervision import supervision_due
+from models.policy.supervision import due_after
 
 
-@dataclass(frozen=True)
-class SupervisionStatus:
+class SupervisionStatus(NamedTuple):
     """One supervisee on one day: their supervisor, when their next 1:1 is due, and whether that
-    day is past it."""
+    day is past it. A tuple, as the report makes one per person for each of thirteen days."""
 
     staff_id: str
     supervisor_id: str | None  # None while no supervisor is in post: they are counted all the same
@@ -28,19 +27,28 @@ class SupervisionStatus:
     within: bool
 
 
-def supervision_on(ctx: Context, day: date) -> dict[str, SupervisionStatus]:
-    """Everyone in post on `day` whom anyone supervises, by staff id: with a supervisor in post or
-    not (a figure must never improve because a manager left)."""
-    on_day = replace(ctx, as_of=day)
-    statuses = {}
+def supervision_on(ctx: Context, days: Sequence[date]) -> list[dict[str, SupervisionStatus]]:
+    """For each of `days`, everyone in post on it whom anyone supervises, by staff id: with a
+    supervisor in post or not (a figure must never improve because a manager left).
+
+    The answer `supervision_due` gives on each day, worked out a member at a time: whom the
+    records name as supervisor is the same on every day (only whether they are in post is not),
+    and the next due date changes only with the last 1:1 held, so each is found once."""
+    statuses: list[dict[str, SupervisionStatus]] = [{} for _ in days]
     for member in ctx.snapshot.staff:
-        supervised = supervision_due(on_day, member)
-        if supervised is not None:
-            supervising, due = supervised
-            in_post = supervising.named if supervising.as_ is As.SUPERVISOR else None
-            statuses[member.staff_id] = SupervisionStatus(
-                member.staff_id, in_post.staff_id if in_post else None, due.on, day <= due.on
-            )
+        if not ctx.is_supervised(member):
+            continue
+        named = ctx.named_supervisor(member)
+        dues: dict[date | None, date] = {}
+        for day, on_day in zip(days, statuses, strict=True):
+            if not member.is_active(day):
+                continue
+            last_held = ctx.last_held_on(member.staff_id, day)
+            due = dues.get(last_held)
+            if due is None:
+                due = dues[last_held] = due_after(ctx, member, last_held).on
+            in_post = named.staff_id if named is not None and named.is_active(day) else None
+            on_day[member.staff_id] = SupervisionStatus(member.staff_id, in_post, due, day <= due)
     return statuses
 
 

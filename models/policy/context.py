@@ -94,11 +94,11 @@ class Context:
             held = self._held[staff_id] = sessions[: bisect_right(days, self.as_of)]
         return held
 
-    def last_held_on(self, staff_id: str) -> date | None:
-        """The day of the supervisee's latest 1:1 held by as-of, what sets their next one due:
-        read off the snapshot's sorted days, as the report asks it at every month end."""
+    def last_held_on(self, staff_id: str, by: date | None = None) -> date | None:
+        """The day of the supervisee's latest 1:1 held by as-of (or by `by`), what sets their next
+        one due: read off the snapshot's sorted days, as the report asks it at every month end."""
         days, _ = self.snapshot.one_to_ones_held.get(staff_id, ((), ()))
-        index = bisect_right(days, self.as_of)
+        index = bisect_right(days, by or self.as_of)
         return days[index - 1] if index else None
 
     def active(self, staff_id: str | None) -> StaffMember | None:
@@ -114,6 +114,16 @@ class Context:
         (contract, "When people and posts change"), whether or not they are still in post."""
         latest = self.snapshot.latest_agreement.get(member.staff_id)
         return latest.supervisor_id if latest else member.line_manager_id
+
+    def named_supervisor(self, member: StaffMember) -> StaffMember | None:
+        """The member of staff the records name as supervisor (`named_supervisor_id`), in post or
+        not, the same on every day; None when none is named or the id is no one on the staff list."""
+        return self.snapshot.staff_by_id.get(self.named_supervisor_id(member) or "")
+
+    def is_supervised(self, member: StaffMember) -> bool:
+        """Whether anyone supervises them, on any day: all but a director whom no record names a
+        supervisor for, the top of the tree."""
+        return member.role is not Role.DIRECTOR or self.named_supervisor_id(member) is not None
 
     def manager_of(self, member: StaffMember) -> StaffMember | None:
         """The first manager in post up the member's line: their line manager, or when that
@@ -174,12 +184,12 @@ class Context:
         return found  # type: ignore[return-value]
 
     def _find_supervising(self, member: StaffMember) -> Supervising | None:
+        if not self.is_supervised(member):
+            return None
         named_id = self.named_supervisor_id(member)
         if named_id is None:
-            if member.role is Role.DIRECTOR:
-                return None
             return Supervising(None, None, As.LINE_MANAGER, Missing(None, member.start_date))
-        named = self.snapshot.staff_by_id.get(named_id)
+        named = self.named_supervisor(member)
         if named is not None and named.is_active(self.as_of):
             return Supervising(named, named, As.SUPERVISOR)
         cover = self.recorded_cover(named_id)

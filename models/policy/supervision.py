@@ -107,10 +107,16 @@ def supervision_due(ctx: Context, member: StaffMember) -> tuple[Supervising, Due
     supervising = ctx.supervising(member)
     if supervising is None:
         return None
-    named = supervising.named.staff_id if supervising.named else ""
-    agreement = current_agreement(ctx, member, named)
-    last_held = ctx.last_held_on(member.staff_id)
-    return supervising, next_supervision_due(member, last_held, agreement, ctx.policy.supervision)
+    return supervising, due_after(ctx, member, ctx.last_held_on(member.staff_id))
+
+
+def due_after(ctx: Context, member: StaffMember, last_held: date | None) -> Due:
+    """The member's next 1:1 due after their last one, held on `last_held` (None: none yet),
+    under the agreement in force with the supervisor the records name (`Supervising.named`).
+    Nothing in it depends on the day asked but the last 1:1."""
+    named = ctx.named_supervisor(member)
+    agreement = current_agreement(ctx, member, named.staff_id if named else "")
+    return next_supervision_due(member, last_held, agreement, ctx.policy.supervision)
 
 
 def supervision_findings(ctx: Context) -> Iterator[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,9 +15,12 @@ from models.compliance.supervision import month_ends, supervision_on
 from models.policy.calendar import WorkingCalendar
 from models.policy.context import Context
 from models.policy.evaluate import evaluate
-from models.policy.policy import load_policy
+from models.policy.facts import Agreement
+from models.policy.findings import As
+from models.policy.policy import load_policy, preset_names
+from models.policy.supervision import supervision_due
 from reports.tables import report_tables
-from tests.builders import absence, case, council, discussed, held, staff
+from tests.builders import absence, case, council, covered, discussed, held, staff
 
 D = date
 AS_OF = D(2026, 11, 24)  # month ends: Nov 2025 ... Oct 2026, then today
@@ -48,8 +52,8 @@ def series(member, sessions, as_of: date = AS_OF) -> str:
     """The member's 1:1 status at each month end then today: Y within, N overdue, . not counted."""
     ctx = _ctx(snapshot(member, *sessions), as_of)
     marks = ""
-    for day in (*month_ends(as_of), as_of):
-        status = supervision_on(ctx, day).get(member.staff_id)
+    for statuses in supervision_on(ctx, [*month_ends(as_of), as_of]):
+        status = statuses.get(member.staff_id)
         marks += "." if status is None else "Y" if status.within else "N"
     return marks
 
@@ -349,3 +353,56 @@ def test_a_record_circulated_after_the_day_waits_from_its_writing_as_in_the_sign
     [waiting] = waiting_for_signature(ctx, [session])
     assert (waiting.received, waiting.late) == (D(2026, 11, 3), True)
     assert timeliness(outcomes(ctx, [session])).signed == Share(0, 1)
+
+
+# An organisation as it changes through a year: a manager who leaves in May (their cover recorded
+# from June), one away from July with cover recorded, a worker whose agreement names someone else,
+# another whose names no one on the staff list, a starter, a leaver, an ASYE, a part-timer and one
+# with no manager at all.
+CHANGING = council(
+    None,
+    held(D(2025, 12, 3), "X1", supervisee_id="A", supervisor_id="M"),
+    held(D(2026, 4, 20), "X2", supervisee_id="A", supervisor_id="M"),
+    held(D(2026, 9, 9), "X3", supervisee_id="B", supervisor_id="C"),
+    held(D(2026, 2, 2), "X4", supervisee_id="Y", supervisor_id="N"),
+    held(D(2026, 3, 16), "X5", supervisee_id="P", supervisor_id="N"),
+    Agreement(staff_id="A", supervisor_id="N", signed_on=D(2026, 6, 1), frequency="fortnightly"),
+    Agreement(staff_id="G", supervisor_id="GONE", signed_on=D(2025, 6, 1)),
+    absence("N", "sickness", D(2026, 7, 1)),
+    covered("N", "C", D(2026, 7, 1)),
+    covered("M", "C", D(2026, 6, 8), cover_id="V2"),
+    managers=(
+        staff("D", "director", None, team="Directorate"),
+        staff("H", "head_of_service", "D", team="Directorate"),
+        staff("M", "team_manager", "H", end_date=D(2026, 5, 29)),
+        staff("N", "team_manager", "H"),
+        staff("C", "team_manager", "H", team="Team 2"),
+        staff("A", "social_worker", "M"),
+        staff("K", "social_worker", "M"),
+        staff("B", "social_worker", "N"),
+        staff("E", "social_worker", None),
+        staff("F", "social_worker", "N", start_date=D(2026, 3, 2)),
+        staff("G", "social_worker", "M", end_date=D(2026, 8, 14)),
+        staff("Y", "asye", "N", start_date=D(2026, 1, 5), asye_start=D(2026, 1, 5)),
+        staff("P", "social_worker", "N", fte=0.5),
+    ),
+)
+
+
+@pytest.mark.parametrize("policy", preset_names())
+def test_the_figures_at_each_month_end_are_the_rule_asked_on_that_day(policy):
+    """`supervision_on` works a member's thirteen days out at once: the same answer as the rule
+    that raises the night's findings, asked on each day."""
+    ctx = Context(CHANGING, load_policy(policy), AS_OF, WorkingCalendar())
+    days = [*month_ends(AS_OF), AS_OF]
+    kinds = set()
+    for day, statuses in zip(days, supervision_on(ctx, days), strict=True):
+        on_day, expected = replace(ctx, as_of=day), {}
+        for member in CHANGING.staff:
+            if (found := supervision_due(on_day, member)) is not None:
+                supervising, due = found
+                kinds.add(supervising.as_)
+                in_post = supervising.named.staff_id if supervising.as_ is As.SUPERVISOR else None
+                expected[member.staff_id] = (member.staff_id, in_post, due.on, day <= due.on)
+        assert {staff_id: tuple(status) for staff_id, status in statuses.items()} == expected, day
+    assert kinds == {As.SUPERVISOR, As.COVER, As.LINE_MANAGER}  # every way of being supervised
