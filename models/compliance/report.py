@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from dateutil.relativedelta import relativedelta
@@ -115,7 +116,7 @@ class ComplianceReport:
         """The evidence's period in words: `since 2025-11-24` (twelve months by default)."""
         return f"since {self.since}" if self.since else "in the last twelve months"
 
-    @property
+    @cached_property  # the page asks for its table and again for its chart, in thousands of views
     def teams(self) -> list[TeamGlance]:
         """Every team at a glance, worst first (`models.compliance.glance`)."""
         overdue = Counter(o.member.team for o in self.overdue if o.member)
@@ -149,7 +150,7 @@ class ComplianceReport:
         member = self.staff_by_id.get(staff_id or "")
         return member.team if member else ""
 
-    @property
+    @cached_property
     def methods(self) -> dict[str, str]:
         """How each figure is computed, with the rule and the period it reads."""
         policy = self.policy
@@ -273,6 +274,7 @@ class Measures:
     audits: ByStaff[Audit]  # in the evidence's period
     since: date | None
     _figures: dict[Scope, ScopeFigures] = field(default_factory=dict, repr=False)
+    _team_cases: dict[str, dict[str, Share]] = field(default_factory=dict, repr=False)
 
     def figures(self, scope: Scope) -> ScopeFigures:
         """A scope's row: the same in the whole report and in every view that shows it."""
@@ -287,6 +289,29 @@ class Measures:
                     months_back: _timeliness(self.records, scope, as_of - relativedelta(months=months_back))
                     for months_back in PERIODS
                 },
+            )
+        return found
+
+    def case_shares(self, scope: Scope) -> tuple[dict[str, Share], dict[str, Share]]:
+        """The scope's open cases discussed within their interval, by category and by team: each
+        team's counted once however many views show it, a line's the sum of its teams'."""
+        held = self.cases_by_team
+        teams = held if scope.case_teams is None else [team for team in scope.case_teams if team in held]
+        by_team = {team: self._team_categories(team) for team in teams}
+        by_category: dict[str, list[Share]] = defaultdict(list)
+        for shares in by_team.values():
+            for category, share in shares.items():
+                by_category[category].append(share)
+        return (
+            {category: Share.total(by_category[category]) for category in sorted(by_category, key=natural)},
+            {team: Share.total(by_team[team].values()) for team in sorted(by_team, key=natural)},
+        )
+
+    def _team_categories(self, team: str) -> dict[str, Share]:
+        found = self._team_cases.get(team)
+        if found is None:
+            found = self._team_cases[team] = _shares(
+                self.cases_by_team[team], lambda c: c.case.category.value
             )
         return found
 
@@ -379,6 +404,7 @@ def report_for(
     # a team with no one supervised (a directorate of one) has no figure to show
     figures = [f for f in figures if f.today.of or any(share.of for share in f.trend)] or figures[:1]
     cases = _cases_of(m, rows[0])
+    by_category, by_team = m.case_shares(rows[0])
     in_scope = {staff_id: m.today[staff_id] for staff_id in people if staff_id in m.today}
     return ComplianceReport(
         council=council,
@@ -387,8 +413,8 @@ def report_for(
         team=team,
         months=m.months,
         scopes=figures,
-        cases_by_category=_shares(cases, lambda c: c.case.category.value),
-        cases_by_team=_shares(cases, lambda c: c.team),
+        cases_by_category=by_category,
+        cases_by_team=by_team,
         overdue_cases=sorted(
             (c for c in cases if not c.within), key=lambda c: (-c.working_days_late, c.case.case_id)
         ),

@@ -9,6 +9,8 @@ import pytest
 
 from demo.council import DEMO_AS_OF
 from models.compliance.report import ComplianceReport, build_report
+from models.compliance.scopes import natural
+from models.compliance.shares import Share
 from models.compliance.views import Readers, views
 from reports.html import render_html
 from reports.publish import page_path, write_views
@@ -90,3 +92,21 @@ def test_pages_written_together_are_each_the_page_rendered_alone(demo, tmp_path)
     for view in cut:
         alone = render_html(view, report_tables(view, page_only=True))
         assert (tmp_path / page_path(view)).read_text(encoding="utf-8") == alone, view.view
+
+
+def test_a_views_case_figures_count_its_own_cases(demo):
+    """Case figures are summed from each team's, counted once: the same as counting the view's
+    own open cases, by category and by team, in the same order."""
+    *_, whole = demo
+    for report in (whole, *views(whole)):
+        teams = report.service.scope.case_teams
+        cases = [c for c in report.measures.cases if teams is None or c.team in teams]
+        for shares, key in (
+            (report.cases_by_category, lambda c: c.case.category.value),
+            (report.cases_by_team, lambda c: c.team),
+        ):
+            counted = {
+                name: Share.of_flags(c.within for c in cases if key(c) == name)
+                for name in {key(c) for c in cases}
+            }
+            assert shares == counted and list(shares) == sorted(counted, key=natural), report.view
