@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.compliance.report import ComplianceReport, report_for
-from models.compliance.scopes import Scope
 from models.policy.facts import Role, StaffMember
 
 DEFAULT_READERS = (Role.DIRECTOR, Role.ASSISTANT_DIRECTOR, Role.HEAD_OF_SERVICE)
@@ -24,11 +23,15 @@ def views(report: ComplianceReport) -> list[ComplianceReport]:
     """One view per management line and per team of the whole report, in its order."""
     if report.measures is None:
         raise ValueError("a report cut from another has no views of its own")
+    order = {figures.scope: index for index, figures in enumerate(report.scopes)}
+    lines = [scope for scope in order if scope.kind == "line"]
+    teams = {scope.name: scope for scope in order if scope.kind == "team"}
     cut = []
-    for figures in report.scopes:
-        scope = figures.scope
+    for scope in order:
         if scope.kind == "line":
-            rows = [scope, *(f.scope for f in report.scopes if _below(f.scope, scope))]
+            below = [line for line in lines if line.owner_id in scope.staff_ids and line != scope]
+            below += [teams[name] for name in scope.teams if name in teams]
+            rows = [scope, *sorted(below, key=order.__getitem__)]
         elif scope.kind == "team":
             rows = [scope]
         else:
@@ -47,13 +50,6 @@ def view_of(member: StaffMember, cut: list[ComplianceReport]) -> ComplianceRepor
             if view.view is not None and view.view.kind == "team" and view.view.name == member.team:
                 return view
     return None
-
-
-def _below(inner: Scope, line: Scope) -> bool:
-    """A line under `line` (its head is one of the line's people), or one of its teams."""
-    if inner.kind == "line":
-        return inner.owner_id in line.staff_ids
-    return inner.kind == "team" and inner.name in line.teams
 
 
 @dataclass(frozen=True)
