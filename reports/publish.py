@@ -35,7 +35,8 @@ def write_report(
     `.xlsx`, or a `-csv` folder of one file per table. An evidence pack goes into its own
     `evidence-<day>` folder, HTML and workbook side by side. Then the managers' `views` of the
     report, each a page in its scope's folder (`write_views`), taking the rows the report's page
-    rendered. Returns the report's files, then the views' pages."""
+    rendered; a large workbook is written meanwhile by a process of its own. Returns the report's
+    files, then the views' pages."""
     if evidence and views:
         raise ValueError("an evidence pack is the whole service's: it has no managers' views")
     unknown = [format for format in formats if format not in FORMATS]
@@ -46,14 +47,15 @@ def write_report(
         folder = folder / name
     private_folder(folder)
     tables = report_tables(report, evidence)
-    heading = f"Supervision compliance {report.council or ''} {report.as_of} ({report.policy.title})"
+    heading = " ".join(
+        f"Supervision compliance {report.council or ''} {report.as_of} ({report.policy.title})".split()
+    )
     written: dict[str, Path | Future[Path]] = {}
     rendered: RowCache = {}
     with ExitStack() as beside:
-        for format in sorted(set(formats), key=lambda format: format != "xlsx"):  # the workbook first
+        for format in sorted(dict.fromkeys(formats), key=lambda format: format != "xlsx"):  # workbook first
             if format == "xlsx":
-                path = folder / f"{name}.xlsx"
-                written[format] = _start_workbook(tables, path, " ".join(heading.split()), beside)
+                written[format] = _start_workbook(tables, folder / f"{name}.xlsx", heading, beside)
             elif format == "html":
                 page = render_html(report, tables, evidence, rendered)
                 written[format] = write_private(folder / f"{name}.html", page.encode("utf-8"))
