@@ -37,12 +37,11 @@ from models.compliance.records import (
     WaitingRecord,
     held_one_to_ones,
     outcomes,
-    timeliness,
     waiting_for_signature,
 )
 from models.compliance.scopes import Scope, natural, scopes
 from models.compliance.shares import Share
-from models.compliance.supervision import SupervisionStatus, month_ends, share_within, supervision_on
+from models.compliance.supervision import SupervisionStatus, month_ends, supervision_on
 from models.policy.calendar import WorkingCalendar
 from models.policy.context import Context
 from models.policy.duties import DutyStatus, duty_statuses
@@ -277,20 +276,52 @@ class Measures:
     _team_cases: dict[str, dict[str, Share]] = field(default_factory=dict, repr=False)
 
     def figures(self, scope: Scope) -> ScopeFigures:
-        """A scope's row: the same in the whole report and in every view that shows it."""
+        """A scope's row: the same in the whole report and in every view that shows it. Added up
+        from its people's counts (`_counts`): a national service has thousands of scopes, and
+        each person is in several (their team, and every line above them)."""
         found = self._figures.get(scope)
         if found is None:
-            as_of = self.ctx.as_of
+            counts = self._counts
+            mine = [counts[staff_id] for staff_id in scope.staff_ids if staff_id in counts]
+            totals = [sum(column) for column in zip(*mine, strict=True)] if mine else [0] * self._width
+            shares = [Share(totals[i], totals[i + 1]) for i in range(0, len(totals), 2)]
+            days = len(self.at_month_end) + 1
             found = self._figures[scope] = ScopeFigures(
                 scope,
-                share_within(self.today, scope),
-                tuple(share_within(statuses, scope) for statuses in self.at_month_end),
+                shares[days - 1],
+                tuple(shares[: days - 1]),
                 {
-                    months_back: _timeliness(self.records, scope, as_of - relativedelta(months=months_back))
-                    for months_back in PERIODS
+                    months_back: RecordTimeliness(shares[days + 2 * i], shares[days + 2 * i + 1])
+                    for i, months_back in enumerate(PERIODS)
                 },
             )
         return found
+
+    @property
+    def _width(self) -> int:
+        return 2 * (len(self.at_month_end) + 1) + 4 * len(PERIODS)
+
+    @cached_property
+    def _counts(self) -> dict[str, tuple[int, ...]]:
+        """Each person's part of any scope's row, as pairs of counts (met, of): at each month end
+        then today, their 1:1 within timescale; for each period, their records written on time,
+        then signed on time (a step not yet due and not done is not counted)."""
+        as_of = self.ctx.as_of
+        starts = [as_of - relativedelta(months=months_back) for months_back in PERIODS]
+        days = [*self.at_month_end, self.today]
+        counts = {}
+        for staff_id in set().union(*days, self.records):
+            row: list[int] = []
+            for statuses in days:
+                status = statuses.get(staff_id)
+                row += (status.within, 1) if status else (0, 0)
+            judged = self.records.get(staff_id, ())
+            for start in starts:
+                written = [o.written for o in judged if o.written is not None and o.session.held_on > start]  # type: ignore[operator]
+                signed = [o.signed for o in judged if o.signed is not None and o.session.held_on > start]  # type: ignore[operator]
+                row += (sum(written), len(written), sum(signed), len(signed))
+            counts[staff_id] = tuple(row)
+        return counts
 
     def case_shares(self, scope: Scope) -> tuple[dict[str, Share], dict[str, Share]]:
         """The scope's open cases discussed within their interval, by category and by team: each
@@ -454,16 +485,6 @@ def _group(judged: list[RecordOutcome]) -> dict[str, list[RecordOutcome]]:
     for outcome in judged:
         by_supervisee[outcome.session.supervisee_id].append(outcome)
     return by_supervisee
-
-
-def _timeliness(records: dict[str, list[RecordOutcome]], scope: Scope, since: date) -> RecordTimeliness:
-    """The scope's records of sessions held after `since`."""
-    return timeliness(
-        o
-        for staff_id in scope.staff_ids
-        for o in records.get(staff_id, ())
-        if o.session.held_on > since  # type: ignore[operator]
-    )
 
 
 def _in_post(ctx: Context, people: frozenset[str]) -> list[str]:

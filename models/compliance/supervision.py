@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from models.compliance.scopes import Scope
-from models.compliance.shares import Share
 from models.policy.context import Context
 from models.policy.supervision import due_after
 
@@ -60,8 +58,3 @@ def month_ends(as_of: date, count: int = 12) -> list[date]:
         ends.append(day)
         day = day.replace(day=1) - timedelta(days=1)
     return ends[::-1]
-
-
-def share_within(statuses: dict[str, SupervisionStatus], scope: Scope) -> Share:
-    """The share of the scope's supervisees whose 1:1 is within timescale."""
-    return Share.of_flags(statuses[staff_id].within for staff_id in scope.staff_ids if staff_id in statuses)

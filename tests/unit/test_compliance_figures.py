@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
+from demo.council import DEMO_AS_OF
 from models.compliance.records import outcomes, timeliness, waiting_for_signature
 from models.compliance.report import build_report
 from models.compliance.scopes import scopes
@@ -406,3 +408,22 @@ def test_the_figures_at_each_month_end_are_the_rule_asked_on_that_day(policy):
                 expected[member.staff_id] = (member.staff_id, in_post, due.on, day <= due.on)
         assert {staff_id: tuple(status) for staff_id, status in statuses.items()} == expected, day
     assert kinds == {As.SUPERVISOR, As.COVER, As.LINE_MANAGER}  # every way of being supervised
+
+
+def test_each_scopes_row_counts_its_own_people(demo):
+    """A scope's row is added up from its people's counts: the same as counting its supervisees'
+    statuses and its records directly, for the service, every line and every team."""
+    *_, report = demo
+    m = report.measures
+    assert len({f.scope.kind for f in report.scopes}) == 3
+    for figures in report.scopes:
+        people = figures.scope.staff_ids
+
+        def within(statuses, people=people):
+            return Share.of_flags(statuses[s].within for s in people if s in statuses)
+
+        assert (figures.today, figures.trend) == (within(m.today), tuple(map(within, m.at_month_end)))
+        for months_back, records in figures.records.items():
+            start = DEMO_AS_OF - relativedelta(months=months_back)
+            judged = [o for s in people for o in m.records.get(s, ()) if o.session.held_on > start]
+            assert records == timeliness(judged), (figures.scope.name, months_back)
