@@ -3,16 +3,17 @@ the open cases with no worker in post (counted all the same, and listed)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from models.policy.cases import holding_team, next_discussion_due, unallocated_since
 from models.policy.context import Context
 from models.policy.facts import Case, StaffMember
 
 
-@dataclass(frozen=True)
-class CaseStatus:
+class CaseStatus(NamedTuple):
+    """One open case on the day: a tuple, as a national service has 150,000 of them."""
+
     case: Case
     worker: StaffMember | None  # None while the case has no worker in post
     team: str  # the team holding it
