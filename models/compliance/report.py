@@ -37,6 +37,7 @@ from models.compliance.records import (
     WaitingRecord,
     held_one_to_ones,
     outcomes,
+    timeliness,
     waiting_for_signature,
 )
 from models.compliance.scopes import Scope, natural, scopes
@@ -317,9 +318,8 @@ class Measures:
                 row += (status.within, 1) if status else (0, 0)
             judged = self.records.get(staff_id, ())
             for start in starts:
-                written = [o.written for o in judged if o.written is not None and o.session.held_on > start]  # type: ignore[operator]
-                signed = [o.signed for o in judged if o.signed is not None and o.session.held_on > start]  # type: ignore[operator]
-                row += (sum(written), len(written), sum(signed), len(signed))
+                period = timeliness(o for o in judged if o.session.held_on > start)  # type: ignore[operator]
+                row += (period.written.met, period.written.of, period.signed.met, period.signed.of)
             counts[staff_id] = tuple(row)
         return counts
 
