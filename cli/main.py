@@ -224,7 +224,7 @@ def report(
         raise typer.Exit(2) from None
     try:
         with collector_paused():
-            cut = views(built) if manager_views else []
+            cut = (lambda: views(built)) if manager_views else ()  # cut while the workbook is written
             written = write_report(built, out or settings.reports, formats, evidence, cut)
     except UnsafeFolder as error:
         typer.echo(f"error: {error}", err=True)

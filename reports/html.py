@@ -13,7 +13,7 @@ from models.compliance.glance import UNRATED
 from models.compliance.report import ComplianceReport
 from models.compliance.shares import Share
 from reports.charts import bar_chart, trend_chart
-from reports.tables import Column, Format, Table, Value
+from reports.table import Column, Format, Table, Value
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("reports", "templates"),

@@ -3,10 +3,8 @@ report, or an inspection evidence pack (one folder to hand over)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import re
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
 
@@ -14,13 +12,14 @@ from models.compliance.report import ComplianceReport
 from reports.files import write_csvs, write_workbook
 from reports.html import RowCache, render_html
 from reports.private import private_folder, write_private
-from reports.tables import Table, report_tables
+from reports.table import Table
+from reports.tables import report_tables
+from reports.workbook_process import WorkbookProcess
 
 FORMATS = ("html", "xlsx", "csv")
 VIEW_KINDS = ("lines", "teams")  # the folders of managers' views, by the kind of their scope
 # A workbook of this many cells or more is written by a process of its own while this one renders
-# the pages: XlsxWriter is pure Python, about 9 µs a cell, so a national service's 1.1 million
-# cells take 10 s that the second core can take. Below it, starting a process (0.6 s) costs more.
+# the pages (`reports.workbook_process`). Below it, starting a process costs more than it saves.
 WORKBOOK_PROCESS_CELLS = 200_000
 
 
@@ -29,15 +28,16 @@ def write_report(
     folder: Path,
     formats: Iterable[str] = ("html", "xlsx"),
     evidence: bool = False,
-    views: Sequence[ComplianceReport] = (),
+    views: Sequence[ComplianceReport] | Callable[[], Sequence[ComplianceReport]] = (),
 ) -> list[Path]:
     """The report's files in `folder`, named for the day (and team): `compliance-2026-11-24.html`,
     `.xlsx`, or a `-csv` folder of one file per table. An evidence pack goes into its own
     `evidence-<day>` folder, HTML and workbook side by side. Then the managers' `views` of the
     report, each a page in its scope's folder (`write_views`), taking the rows the report's page
-    rendered; a large workbook is written meanwhile by a process of its own. Returns the report's
+    rendered. A large workbook is written meanwhile by a process of its own; `views` may be the
+    function that cuts them, so that cutting them waits for nothing either. Returns the report's
     files, then the views' pages."""
-    if evidence and views:
+    if evidence and (callable(views) or views):
         raise ValueError("an evidence pack is the whole service's: it has no managers' views")
     unknown = [format for format in formats if format not in FORMATS]
     if unknown:
@@ -50,7 +50,7 @@ def write_report(
     heading = " ".join(
         f"Supervision compliance {report.council or ''} {report.as_of} ({report.policy.title})".split()
     )
-    written: dict[str, Path | Future[Path]] = {}
+    written: dict[str, Path | WorkbookProcess] = {}
     rendered: RowCache = {}
     with ExitStack() as beside:
         for format in sorted(dict.fromkeys(formats), key=lambda format: format != "xlsx"):  # workbook first
@@ -61,23 +61,24 @@ def write_report(
                 written[format] = write_private(folder / f"{name}.html", page.encode("utf-8"))
             else:
                 written[format] = write_csvs(tables, folder / f"{name}-csv")[0].parent
-        pages = write_views(views, top, rendered)
+        pages = write_views(views() if callable(views) else views, top, rendered)
         files = [_finished(written[format]) for format in dict.fromkeys(formats)]
     return files + pages
 
 
-def _start_workbook(tables: list[Table], path: Path, heading: str, beside: ExitStack) -> Path | Future[Path]:
+def _start_workbook(
+    tables: list[Table], path: Path, heading: str, beside: ExitStack
+) -> Path | WorkbookProcess:
     """The workbook written now, or when it is large begun in a process of its own that `beside`
     waits for (`WORKBOOK_PROCESS_CELLS`)."""
     if sum(len(table.rows) * len(table.columns) for table in tables) < WORKBOOK_PROCESS_CELLS:
         return write_workbook(tables, path, heading)
-    process = beside.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")))
-    return process.submit(write_workbook, tables, path, heading)
+    return beside.enter_context(WorkbookProcess(tables, path, heading))
 
 
-def _finished(file: Path | Future[Path]) -> Path:
+def _finished(file: Path | WorkbookProcess) -> Path:
     """A file written, once it is (a workbook's process raises here what it raised)."""
-    return file.result() if isinstance(file, Future) else file
+    return file.result() if isinstance(file, WorkbookProcess) else file
 
 
 def report_name(report: ComplianceReport, evidence: bool = False) -> str:

@@ -7,10 +7,6 @@ a reader without colour, or a spreadsheet, sees the same as everyone else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
-
 from models.compliance.caseloads import above_limit, team_caseloads
 from models.compliance.glance import rating
 from models.compliance.report import PERIODS, ComplianceReport
@@ -20,33 +16,7 @@ from models.compliance.trends import cases_at_month_ends, records_by_month
 from models.policy.facts import Audit, AuditOutcome, CaseCategory
 from models.policy.policy import Policy
 from reports.policy_text import policy_rules
-
-Value = str | int | float | date | None
-
-
-class Format(StrEnum):
-    TEXT = "text"
-    NUMBER = "number"
-    PERCENT = "percent"
-    DATE = "date"
-    RATING = "rating"
-    CHANGE = "change"  # percentage points, signed
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    format: Format = Format.TEXT
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str  # the sheet and CSV file name
-    title: str
-    method: str
-    columns: tuple[Column, ...]
-    rows: list[tuple[Value, ...]]
-    on_page: bool = True  # False: in the workbook and the CSV files only (a row per person)
+from reports.table import Column, Format, Table, Value
 
 
 def share_columns(label: str = "") -> tuple[Column, ...]:
