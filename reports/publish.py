@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
 
@@ -103,16 +104,27 @@ def write_views(
     cut: Sequence[ComplianceReport], folder: Path, rendered: RowCache | None = None
 ) -> list[Path]:
     """Each manager's view as a page in its scope's folder (the page only: the workbook, with a
-    row per person, is the whole report's). A row already in `rendered` is not rendered again."""
-    written = []
+    row per person, is the whole report's). A row already in `rendered` is not rendered again.
+    A thread writes each page while the next is rendered: writing thousands of files is the
+    kernel's work, a fifth of the views' time at a national service's size, done without the
+    interpreter's lock."""
     rendered = {} if rendered is None else rendered
-    for view in cut:
-        path = folder / page_path(view)
-        private_folder(path.parent.parent)
-        private_folder(path.parent)
-        page = render_html(view, report_tables(view, page_only=True), rendered=rendered)
-        written.append(write_private(path, page.encode("utf-8")))
-    return written
+    with ThreadPoolExecutor(1, thread_name_prefix="oversight-views") as files:
+        written = [
+            files.submit(
+                _write_page,
+                folder / page_path(view),
+                render_html(view, report_tables(view, page_only=True), rendered=rendered),
+            )
+            for view in cut
+        ]
+    return [page.result() for page in written]
+
+
+def _write_page(path: Path, page: str) -> Path:
+    private_folder(path.parent.parent)
+    private_folder(path.parent)
+    return write_private(path, page.encode("utf-8"))
 
 
 def _slug(text: str) -> str:
