@@ -21,7 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from models.heap import collector_paused
 from reports.cells import as_data
 from reports.private import private_folder, write_private
-from reports.tables import Format, Table, Value
+from reports.table import Format, Table, Value
 
 # Text is text: no string becomes a formula, a link or a number on the way in.
 _OPTIONS = {

@@ -4,6 +4,8 @@ report's failure here."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,24 @@ def test_a_workbook_that_cannot_be_written_fails_the_report(demo, tmp_path, monk
     with pytest.raises(IsADirectoryError) as failed:
         write_report(whole, tmp_path)
     assert "raised in the workbook's process" in failed.value.__notes__[0]
+
+
+def test_a_workbook_process_that_ends_without_answering_fails_the_report(demo, tmp_path, monkeypatch):
+    *_, whole = demo
+    monkeypatch.setattr(publish, "WORKBOOK_PROCESS_CELLS", 0)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # ends at once, its input unread
+    with pytest.raises(ChildProcessError, match="ended with code 1 and wrote no workbook"):
+        write_report(whole, tmp_path)
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_the_workbook_process_starts_without_the_models_or_prefect():
+    """It imports the workbook's writer alone, so it begins writing at once."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, reports.workbook_process; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    heavy = ("models.compliance", "models.policy", "sqlalchemy", "prefect", "jinja2")
+    assert [name for name in loaded if name.startswith(heavy)] == []
