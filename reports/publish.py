@@ -19,7 +19,7 @@ from reports.workbook_process import WorkbookProcess
 
 FORMATS = ("html", "xlsx", "csv")
 VIEW_KINDS = ("lines", "teams")  # the folders of managers' views, by the kind of their scope
-# A workbook of this many cells or more (a council of about 1,000 staff) is written by a process
+# A workbook of this many cells or more (a council of about 900 staff) is written by a process
 # of its own while this one renders the pages (`reports.workbook_process`): XlsxWriter takes about
 # 9 µs a cell, starting the process and sending it the tables 0.2 to 0.3 s.
 WORKBOOK_PROCESS_CELLS = 50_000

@@ -53,10 +53,7 @@ class WorkbookProcess:
 
     def result(self) -> Path:
         """The workbook's path once it is written; what the process raised is raised here."""
-        self._sending.join()
-        answer = self._process.stdout.read()  # type: ignore[union-attr]
-        self._process.stdout.close()  # type: ignore[union-attr]
-        code = self._process.wait()
+        answer, code = self._ended()
         outcome = pickle.loads(answer) if answer else None
         if isinstance(outcome, BaseException):
             raise outcome
@@ -64,15 +61,21 @@ class WorkbookProcess:
             raise ChildProcessError(f"the workbook's process ended with code {code} and wrote no workbook")
         return outcome
 
+    def _ended(self) -> tuple[bytes, int]:
+        """The process's answer and exit code, once it has ended."""
+        self._sending.join()
+        answer = self._process.stdout.read()  # type: ignore[union-attr]
+        self._process.stdout.close()  # type: ignore[union-attr]
+        return answer, self._process.wait()
+
     def __enter__(self) -> WorkbookProcess:
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self._process.returncode is None:
-            self._sending.join()
-            self._process.communicate()
+        if self._process.returncode is None:  # the pages failed before `result` was asked for
+            self._ended()
 
 
 @collector_paused()  # unpickling a million cells makes as many objects, none of them garbage
