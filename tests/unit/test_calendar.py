@@ -89,3 +89,16 @@ def test_nth_working_day_after_agrees_with_a_walk_day_by_day(calendar):
         start = date.fromordinal(ordinal)
         for n in range(31):
             assert calendar.add_working_days(start, n) == _walked(calendar, start, n), (start, n)
+
+
+@pytest.mark.parametrize("calendar", [ENGLAND, CLOSED_29_DEC])
+def test_working_days_between_agrees_with_a_count_day_by_day(calendar):
+    """Due days across 2025 to 2027 against as-of days up to two years on, and a gap of decades:
+    the count by arithmetic and each year's closed weekdays gives what counting each day gives."""
+    first = date(2025, 1, 1).toordinal()
+    spans = [
+        (first + due, first + due + gap) for due in range(0, 3 * 365, 5) for gap in (0, 1, 3, 40, 400, 800)
+    ]
+    for after, upto in [*spans, (date(1990, 6, 1).toordinal(), date(2026, 12, 29).toordinal())]:
+        counted = sum(calendar.is_working_day(date.fromordinal(day)) for day in range(after + 1, upto + 1))
+        assert calendar.working_days_between(date.fromordinal(after), date.fromordinal(upto)) == counted
