@@ -99,7 +99,12 @@ def open_database(url: str) -> Engine:
     return engine
 
 
-NIGHT_WRITES = ("findings", "messages", "notices")  # the tables a night writes before it sends
+NIGHT_WRITES = (
+    "findings",
+    "finding_spans",
+    "messages",
+    "notices",
+)  # the tables a night writes before it sends
 
 
 def check_writable(engine: Engine) -> None:

@@ -1,17 +1,18 @@
 """What an evidence pack reads of the nights already run: the escalations the messages carried
-and the findings each night raised (`models.compliance.escalations` makes the log of them)."""
+and how long each item escalated stood (`models.compliance.escalations` makes the log of them)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from models.compliance.escalations import Escalation, Sent, escalation_log
 from models.compliance.report import ComplianceReport
 from models.policy.findings import Stage
-from models.tables import FindingRow, MessageRow, NightRow
+from models.spans import spans_of
+from models.tables import MessageRow
 
 
 def escalations_sent(engine: Engine, since: date, until: date) -> list[Sent]:
@@ -32,37 +33,12 @@ def escalations_sent(engine: Engine, since: date, until: date) -> list[Sent]:
     ]
 
 
-def nights_kept(engine: Engine, since: date, until: date) -> dict[date, frozenset[str]]:
-    """Each night in [since, until] whose findings are still kept, with the keys of the findings
-    it raised. A night recorded as run that raised none counts too, unless it is older than the
-    oldest finding kept (its findings may have been pruned, not absent)."""
-    with engine.connect() as connection:
-        oldest = connection.execute(select(func.min(FindingRow.as_of))).scalar()
-        found = connection.execute(
-            select(FindingRow.as_of, FindingRow.finding_key).where(
-                FindingRow.as_of >= since, FindingRow.as_of <= until
-            )
-        ).all()
-        ran = connection.execute(
-            select(NightRow.as_of).where(
-                NightRow.as_of >= max(since, oldest or until), NightRow.as_of <= until
-            )
-        ).scalars()
-        standing: dict[date, set[str]] = {night: set() for night in ran}
-    for night, key in found:
-        standing.setdefault(night, set()).add(key)
-    return {night: frozenset(keys) for night, keys in standing.items()}
-
-
 def escalations_of(engine: Engine, report: ComplianceReport) -> list[Escalation]:
     """The escalation log over the report's period (`--since`, else twelve months), for the
     people of its scope (a case never allocated counts for the whole service only)."""
     start = report.since or report.as_of - relativedelta(months=12)
     assert report.measures is not None
-    log = escalation_log(
-        escalations_sent(engine, start, report.as_of),
-        nights_kept(engine, start, report.as_of),
-        report.measures.ctx.calendar,
-    )
+    sent = escalations_sent(engine, start, report.as_of)
+    log = escalation_log(sent, spans_of(engine, (s.finding_key for s in sent)), report.measures.ctx.calendar)
     scope = report.service.scope
     return log if scope.kind == "service" else [e for e in log if e.staff_id in scope.staff_ids]

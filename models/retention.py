@@ -7,6 +7,7 @@ been delivered. So, by default:
 | table | kept | then |
 |---|---|---|
 | `findings` | 90 days | deleted (any day's findings can be computed again from the data) |
+| `finding_spans` | as long as `messages`, from the night the item was resolved | deleted (how long each item stood, for the evidence pack's escalation log) |
 | `messages` bodies | 30 days after the night, once sent or given up | emptied; recipient, channel, subject, status and times stay |
 | `messages` | 6 years (2,192 days) | deleted |
 | `notices` | 90 days since last told | deleted (a standing finding is told again every few days, so is never this old) |
@@ -35,7 +36,7 @@ from models.db import batches
 from models.policy.facts import INPUTS
 from models.policy.findings import Finding
 from models.policy.policy import Retention as LeaversRetention
-from models.tables import INPUT_TABLES, ErasedStaffRow, FindingRow, MessageRow, NoticeRow
+from models.tables import INPUT_TABLES, ErasedStaffRow, FindingRow, FindingSpanRow, MessageRow, NoticeRow
 
 SETTLED = ("sent", "given_up")  # a message in any other state may still be sent
 
@@ -84,6 +85,9 @@ def prune(engine: Engine, as_of: date, retention: Retention) -> dict[str, int]:
                 )
                 .values(body_text="", body_html="")
             ).rowcount,
+            "finding spans deleted": connection.execute(
+                delete(FindingSpanRow).where(FindingSpanRow.resolved_on < before(retention.messages_days))
+            ).rowcount,
             "notices deleted": connection.execute(
                 delete(NoticeRow).where(NoticeRow.last_sent_on < before(retention.notices_days))
             ).rowcount,
@@ -119,6 +123,7 @@ def erase_leavers(engine: Engine, as_of: date, rule: LeaversRetention | None) ->
                 )
         for name, row, column in (
             ("findings", FindingRow, FindingRow.staff_id),
+            ("finding_spans", FindingSpanRow, FindingSpanRow.staff_id),
             ("messages", MessageRow, MessageRow.recipient_id),
             ("notices", NoticeRow, NoticeRow.recipient_id),
         ):

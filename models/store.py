@@ -24,6 +24,7 @@ from models.csvfiles import ParsedImport, Problem, Stored, read_files
 from models.db import batches, upsert_insert
 from models.policy.facts import INPUTS, REFERRED_TO, Column, Input, Snapshot
 from models.policy.findings import Finding
+from models.spans import follow_night
 from models.tables import INPUT_TABLES, ErasedStaffRow, FindingRow
 
 FETCH = 50_000  # rows turned into facts at a time
@@ -346,7 +347,8 @@ def _collector_paused(*, kept: bool = False) -> Iterator[None]:
 
 
 def save_findings(engine: Engine, as_of: date, policy: str, findings: list[Finding]) -> None:
-    """Keep the night's findings; a rerun for the same day replaces them."""
+    """Keep the night's findings, and follow each item's span (`models.spans`); a rerun for the
+    same day replaces them."""
     with engine.begin() as connection:
         connection.execute(delete(FindingRow).where(FindingRow.as_of == as_of))
         values = [
@@ -368,3 +370,4 @@ def save_findings(engine: Engine, as_of: date, policy: str, findings: list[Findi
         ]
         for batch in batches(values):
             connection.execute(FindingRow.__table__.insert(), batch)
+        follow_night(connection, as_of, findings)

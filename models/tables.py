@@ -90,6 +90,25 @@ class FindingRow(Base):
     rule: Mapped[str] = mapped_column(Text)
 
 
+class FindingSpanRow(Base):
+    """How long each item stood: from the first night that raised it to the first night after
+    that no longer did (`resolved_on`, none while it stands). Kept as long as the messages, so an
+    evidence pack says of a year-old escalation whether and when it was resolved, though the
+    nights' findings themselves go after 90 days (`models.spans`)."""
+
+    __tablename__ = "finding_spans"
+    __table_args__ = (
+        UniqueConstraint("finding_key", "raised_on"),
+        Index("ix_finding_spans_resolved_on", "resolved_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_key: Mapped[str] = mapped_column(String(300))
+    staff_id: Mapped[str | None] = mapped_column(ID)  # whom it is about; none for a case with no worker
+    raised_on: Mapped[date] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+
+
 class NightRow(Base):
     """The policy each night ran under, resolved in full, so that a report or an evidence pack
     of that night applies the same rules, and says which: `policy` as named, `resolved` as JSON,

@@ -426,8 +426,9 @@ def _escalations(report: ComplianceReport) -> Table:
         "Each item escalated to each person (from the messages sent), with how many escalations "
         "and reminders went before it was resolved: resolved on the first night that no longer "
         "raised it, in working days from the first escalation; open while every later night still "
-        "raises it; not known when the nights' findings of that time are no longer kept "
-        "(OVERSIGHT_KEEP_FINDINGS_DAYS). Cases by reference only.",
+        "raises it (each night's findings are followed into how long each item stood, kept as long "
+        "as the messages: OVERSIGHT_KEEP_MESSAGES_DAYS); not known for an escalation from before "
+        "that was kept (an upgrade's nights). Cases by reference only.",
         (
             Column("Escalated on", Format.DATE),
             Column("To"),

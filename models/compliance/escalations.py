@@ -2,10 +2,10 @@
 the item escalated was then resolved, and in how many working days.
 
 Read from what the nights already keep: the messages sent (each names the findings it told of,
-and at which stage) and each night's findings. An item is resolved on the first night after
-its escalation that no longer raises it; one that every later night still raises is open. The
-nights' findings are kept for a while only (`OVERSIGHT_KEEP_FINDINGS_DAYS`), so an escalation
-older than the oldest night kept is logged with its outcome not known, never guessed.
+and at which stage) and how long each item stood (`models.spans`). An item is resolved on the
+first night after its escalation that no longer raises it; one that every later night still
+raises is open. An escalation from before the spans were kept (an upgrade's first nights) is
+logged with its outcome not known, never guessed.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from itertools import takewhile
 
 from models.policy.calendar import WorkingCalendar
 from models.policy.findings import Finding, Kind
+
+Span = tuple[date, date | None]  # an item stood from one night until another (None: it stands)
 
 
 @dataclass(frozen=True)
@@ -54,25 +57,25 @@ class Escalation:
 
 
 def escalation_log(
-    sent: list[Sent], standing: dict[date, frozenset[str]], calendar: WorkingCalendar
+    sent: list[Sent], spans: dict[str, list[Span]], calendar: WorkingCalendar
 ) -> list[Escalation]:
-    """Each escalation episode, oldest first. `standing`: each night kept, with the keys of the
-    findings it raised (a night that raised none is kept with none)."""
-    nights = sorted(standing)
+    """Each escalation episode, oldest first. `spans`: each item's spans (raised on, resolved on
+    or None while it stands), oldest first."""
     by_item: dict[tuple[str, str], list[date]] = defaultdict(list)
     for escalation in sent:
         by_item[(escalation.finding_key, escalation.recipient_id)].append(escalation.night)
     log = []
     for (key, recipient), days in by_item.items():
         days.sort()
+        stood = spans.get(key, [])
         while days:
             first = days[0]
-            if not nights or first < nights[0]:  # its nights' findings are no longer kept
-                within = [day for day in days if not nights or day < nights[0]]
+            span = _standing_on(stood, first)
+            within = _episode(days, span, stood)
+            if span is None:  # no span says how long it stood then
                 entry = Escalation(key, recipient, first, len(within), None, None, "not known")
             else:
-                resolved = _resolved(key, first, nights, standing)
-                within = [day for day in days if resolved is None or day < resolved]
+                resolved = span[1]
                 entry = Escalation(
                     key,
                     recipient,
@@ -87,9 +90,19 @@ def escalation_log(
     return sorted(log, key=lambda e: (e.escalated_on, e.finding_key, e.recipient_id))
 
 
-def _resolved(key: str, since: date, nights: list[date], standing: dict[date, frozenset[str]]) -> date | None:
-    """The first night after `since` that did not raise `key`."""
-    for night in nights[bisect_right(nights, since) :]:
-        if key not in standing[night]:
-            return night
+def _episode(days: list[date], span: Span | None, stood: list[Span]) -> list[date]:
+    """The first of `days` (in order) and those after it in the same episode: sent while `span`
+    stood, or with no span known, up to the first sent while one did."""
+    if span is None:
+        return list(takewhile(lambda day: _standing_on(stood, day) is None, days))
+    return [day for day in days if span[1] is None or day < span[1]]
+
+
+def _standing_on(spans: list[Span], day: date) -> Span | None:
+    """The span during which the item stood on `day`, if any."""
+    index = bisect_right([raised for raised, _ in spans], day)
+    if index:
+        span = spans[index - 1]
+        if span[1] is None or day < span[1]:
+            return span
     return None

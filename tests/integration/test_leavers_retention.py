@@ -65,6 +65,7 @@ def test_a_leavers_records_stay_for_the_period_and_go_the_day_after(engine, tmp_
         "agreements": 1,
         "staff": 1,
         "findings": 1,
+        "finding_spans": 1,
         "messages": 1,
     }
     snapshot = load_snapshot(engine)

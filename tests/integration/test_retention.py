@@ -57,6 +57,7 @@ def test_old_findings_bodies_and_messages_go_and_the_audit_trail_stays(engine, t
         "findings deleted": 1,
         "messages deleted": 1,
         "message bodies emptied": 1,
+        "finding spans deleted": 0,  # RECENT's item stands; the older nights ran after it
         "notices deleted": 1,
     }
     assert finding_days == notice_days == {RECENT, LAST_MONTH}
