@@ -29,16 +29,10 @@ from models.tables import FindingSpanRow
 
 def follow_night(connection: Connection, as_of: date, findings: Sequence[Finding]) -> None:
     """Close the spans of items `as_of` no longer raises and open one for each it newly raises."""
-    latest = max(
-        (
-            day
-            for day in connection.execute(
-                select(func.max(FindingSpanRow.raised_on), func.max(FindingSpanRow.resolved_on))
-            ).one()
-            if day is not None
-        ),
-        default=None,
-    )
+    last_raised, last_resolved = connection.execute(
+        select(func.max(FindingSpanRow.raised_on), func.max(FindingSpanRow.resolved_on))
+    ).one()
+    latest = max(filter(None, (last_raised, last_resolved)), default=None)  # the latest night followed
     if latest is not None and as_of < latest:
         return
     if latest == as_of:  # the night run again: undo its first run
