@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from models.policy.context import Context
-from models.policy.supervision import due_after
+from models.policy.supervision import dues_of
 
 
 class SupervisionStatus(NamedTuple):
@@ -37,6 +37,7 @@ def supervision_on(ctx: Context, days: Sequence[date]) -> list[dict[str, Supervi
         if not ctx.is_supervised(member):
             continue
         named = ctx.named_supervisor(member)
+        due_after = dues_of(ctx, member)
         dues: dict[date | None, date] = {}
         for day, on_day in zip(days, statuses, strict=True):
             if not member.is_active(day):
@@ -44,7 +45,7 @@ def supervision_on(ctx: Context, days: Sequence[date]) -> list[dict[str, Supervi
             last_held = ctx.last_held_on(member.staff_id, day)
             due = dues.get(last_held)
             if due is None:
-                due = dues[last_held] = due_after(ctx, member, last_held).on
+                due = dues[last_held] = due_after(last_held).on
             in_post = named.staff_id if named is not None and named.is_active(day) else None
             on_day[member.staff_id] = SupervisionStatus(member.staff_id, in_post, due, day <= due)
     return statuses

@@ -7,7 +7,7 @@ interval in force on the day of that session; with none held, one interval after
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -114,9 +114,16 @@ def due_after(ctx: Context, member: StaffMember, last_held: date | None) -> Due:
     """The member's next 1:1 due after their last one, held on `last_held` (None: none yet),
     under the agreement in force with the supervisor the records name (`Supervising.named`).
     Nothing in it depends on the day asked but the last 1:1."""
+    return dues_of(ctx, member)(last_held)
+
+
+def dues_of(ctx: Context, member: StaffMember) -> Callable[[date | None], Due]:
+    """`due_after` for one member, the agreement looked up once: the report asks it after each
+    of a member's last 1:1s at thirteen days, for every member."""
     named = ctx.named_supervisor(member)
     agreement = current_agreement(ctx, member, named.staff_id if named else "")
-    return next_supervision_due(member, last_held, agreement, ctx.policy.supervision)
+    rules = ctx.policy.supervision
+    return lambda last_held: next_supervision_due(member, last_held, agreement, rules)
 
 
 def supervision_findings(ctx: Context) -> Iterator[Finding]:
