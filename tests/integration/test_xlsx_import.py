@@ -85,12 +85,35 @@ def test_a_bad_cell_is_named_by_file_sheet_row_and_column_and_nothing_is_stored(
     assert load_snapshot(engine).staff == []
 
 
+def test_a_formula_is_read_as_the_value_excel_saved_never_as_its_text(engine, tmp_path):
+    """As Excel saves a workbook: each formula with its last result. The result is the data;
+    the formula is neither kept nor evaluated."""
+    from xlsxwriter import Workbook as Writer
+
+    path = tmp_path / "staff.xlsx"
+    book = Writer(path)
+    sheet = book.add_worksheet("staff")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    rows = list(csv.reader(io.StringIO(GOOD["staff.csv"])))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            sheet.write_string(r, c, cell)
+    header = rows[0]
+    sheet.write_formula(3, header.index("name"), '=PROPER("priya shah")', None, "Priya Shah")
+    sheet.write_formula(3, header.index("fte"), "=0.4*2", None, 0.8)
+    sheet.write_datetime(3, header.index("start_date"), datetime(2021, 9, 6), day)
+    book.close()
+    import_paths(engine, [path])
+    priya = load_snapshot(engine).staff_by_id["S1"]
+    assert (priya.name, priya.fte, priya.start_date) == ("Priya Shah", 0.8, date(2021, 9, 6))
+
+
 def test_a_file_that_is_not_a_workbook_is_one_clear_problem(engine, tmp_path):
     (tmp_path / "export.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ImportRejected) as rejected:
         import_paths(engine, [tmp_path / "export.xlsx"])
     assert [str(p) for p in rejected.value.problems] == [
-        f"{tmp_path / 'export.xlsx'}:0: -: not a readable XLSX workbook (BadZipFile)"
+        f"{tmp_path / 'export.xlsx'}:0: -: not a readable XLSX workbook (ZipError)"
     ]
 
 
