@@ -168,12 +168,20 @@ def test_a_report_that_cannot_be_made_says_why(oversight, tmp_path, args, messag
     assert "Traceback" not in result.output and not list(tmp_path.glob("compliance-*"))
 
 
-def test_a_pack_made_a_week_later_equals_the_nights_report_and_logs_its_escalations(oversight, tmp_path):
+def test_a_pack_made_a_week_later_equals_the_nights_report_and_logs_its_escalations(
+    oversight, tmp_path, monkeypatch, database_url
+):
     """Nights run under the demo's policy; a week on, the pack for the last of them is made
     without --policy: it applies that night's policy and its figures are the night's report's.
-    Its escalation log comes from the messages those nights sent."""
-    from demo.council import DEMO_POLICY
+    Its escalation log comes from the messages those nights sent and how long each item stood,
+    kept after the nights' findings are gone (here kept two days only)."""
+    from sqlalchemy import select
 
+    from demo.council import DEMO_POLICY
+    from models.db import open_database
+    from models.tables import FindingRow
+
+    monkeypatch.setenv("OVERSIGHT_KEEP_FINDINGS_DAYS", "2")
     for night in ("2026-11-19", "2026-11-20", "2026-11-23", DAY):
         ran = oversight("run", "--as-of", night, "--policy", str(DEMO_POLICY))
         assert ran.exit_code == 0, ran.output
@@ -185,8 +193,13 @@ def test_a_pack_made_a_week_later_equals_the_nights_report_and_logs_its_escalati
     for name in ("teams", "supervision", "records", "cases_by_team", "overdue_cases", "duties", "overdue"):
         assert sheet(evidence, name) == sheet(night, name), name
     log = sheet(evidence, "escalations")
+    with open_database(database_url).connect() as connection:
+        assert {day.isoformat() for day in connection.scalars(select(FindingRow.as_of))} == {
+            "2026-11-23",
+            DAY,
+        }
     assert log and {row["Outcome"] for row in log} <= {"resolved", "open"}  # every night followed
-    assert all(row["Escalated on"].date().isoformat() >= "2026-11-19" for row in log)
+    assert min(row["Escalated on"].date().isoformat() for row in log) == "2026-11-19"
     assert {row["Outcome"] for row in log} >= {"open"}  # the demo's standing items, escalated nightly
     assert len(sheet(evidence, "cases_trend")) == 13 and sheet(evidence, "records_by_month")
 
