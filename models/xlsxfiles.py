@@ -6,7 +6,7 @@ input on its only sheet, whatever the sheet is called.
 
 Cells are read as values, never as formulas (the workbook's cached results; no formula is ever
 evaluated or kept): a date cell is its day, a whole number its digits, true/false their words.
-Read with python-calamine (Rust's calamine): a large council's export of 400,000 rows in 3.4 s,
+Read with python-calamine (Rust's calamine): a large council's export of 400,000 rows in 2 to 3.5 s,
 where openpyxl's read-only mode took 126 s.
 """
 
@@ -52,11 +52,14 @@ def sheet_records(path: Path, title: str) -> Iterator[tuple[int, list[str]]]:
     width = None
     with _opened(path) as book:
         try:
-            rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)  # from A1, as numbered
+            sheet = book.get_sheet_by_name(title)
         except CalamineError as error:  # a damaged sheet in a workbook whose list of sheets reads
             raise UnreadableWorkbook(f"not a readable XLSX worksheet ({type(error).__name__})") from None
-        for number, row in enumerate(rows, start=1):
-            cells = [cell_text(value) for value in row]
+        # a row at a time, from the sheet's first row but its first used column: put back the
+        # blank columns before it, so that a cell is named by the sheet's own row and column
+        before = [""] * (sheet.start[1] if sheet.start else 0)
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            cells = before + [cell_text(value) for value in row]
             while cells and cells[-1] == "":
                 cells.pop()
             if width is None:

@@ -108,6 +108,23 @@ def test_a_formula_is_read_as_the_value_excel_saved_never_as_its_text(engine, tm
     assert (priya.name, priya.fte, priya.start_date) == ("Priya Shah", 0.8, date(2021, 9, 6))
 
 
+def test_a_sheets_rows_and_columns_are_the_sheets_own_whatever_is_blank_before_them(tmp_path):
+    """Cells read where the sheet holds them: blank rows and columns before the first used cell
+    are kept, so that a problem names the row and column the council sees."""
+    from models.xlsxfiles import sheet_records
+
+    book = Workbook()
+    book.active["C3"], book.active["E5"] = "c", "e"
+    book.save(tmp_path / "staff.xlsx")
+    assert list(sheet_records(tmp_path / "staff.xlsx", book.active.title)) == [
+        (1, []),
+        (2, []),
+        (3, ["", "", "c"]),
+        (4, []),
+        (5, ["", "", "", "", "e"]),
+    ]
+
+
 def test_a_file_that_is_not_a_workbook_is_one_clear_problem(engine, tmp_path):
     (tmp_path / "export.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ImportRejected) as rejected:
