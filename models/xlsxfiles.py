@@ -7,16 +7,24 @@ input on its only sheet, whatever the sheet is called.
 Cells are read as values, never as formulas (the workbook's cached results; no formula is ever
 evaluated or kept): a date cell is its day, a whole number its digits, true/false their words.
 Read with python-calamine (Rust's calamine): a large council's export of 400,000 rows in 2 to 3.5 s,
-where openpyxl's read-only mode took 126 s.
+where openpyxl's read-only mode took 126 s. But calamine reads a formula's error (`#N/A`,
+`#REF!`) as an empty cell (python-calamine issue 105), which would pass for "none": an end date
+lost to a broken lookup would keep a leaver in post. A workbook holding any error cell is read by
+openpyxl instead, which gives the error's text for the checks to refuse, by row and column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError, CalamineWorkbook
 
 from models.policy.facts import INPUTS, Input
@@ -50,23 +58,73 @@ def sheet_records(path: Path, title: str) -> Iterator[tuple[int, list[str]]]:
     last column), a row wider only when it holds something past the header, and a blank row
     empty, to be skipped as a blank line is."""
     width = None
+    rows = _careful_rows(path, title) if _holds_errors(path) else _rows(path, title)
+    for number, row in enumerate(rows, start=1):
+        cells = [cell_text(value) for value in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if width is None:
+            width = len(cells)
+        elif cells and len(cells) < width:
+            cells += [""] * (width - len(cells))
+        yield number, cells
+
+
+def _rows(path: Path, title: str) -> Iterator[Sequence[Any]]:
+    """The sheet's rows of values from A1, read by calamine a row at a time."""
     with _opened(path) as book:
         try:
             sheet = book.get_sheet_by_name(title)
         except CalamineError as error:  # a damaged sheet in a workbook whose list of sheets reads
             raise UnreadableWorkbook(f"not a readable XLSX worksheet ({type(error).__name__})") from None
-        # a row at a time, from the sheet's first row but its first used column: put back the
-        # blank columns before it, so that a cell is named by the sheet's own row and column
+        # from the sheet's first row but its first used column: put back the blank columns
+        # before it, so that a cell is named by the sheet's own row and column
         before = [""] * (sheet.start[1] if sheet.start else 0)
-        for number, row in enumerate(sheet.iter_rows(), start=1):
-            cells = before + [cell_text(value) for value in row]
-            while cells and cells[-1] == "":
-                cells.pop()
-            if width is None:
-                width = len(cells)
-            elif cells and len(cells) < width:
-                cells += [""] * (width - len(cells))
-            yield number, cells
+        for row in sheet.iter_rows():
+            yield before + row
+
+
+def _careful_rows(path: Path, title: str) -> Iterator[Sequence[Any]]:
+    """The sheet's rows of values from A1, read by openpyxl: an error cell is its text."""
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableWorkbook(f"not a readable XLSX workbook ({type(error).__name__})") from None
+    try:
+        yield from book[title].iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+# An error cell's type in the sheet's XML (`<c r="B3" t="e">`), as XML may write the attribute.
+# A match in text that merely looks like it costs only the slower reading.
+_ERROR_CELL = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_CHUNK = 1 << 20
+
+
+def _holds_errors(path: Path) -> bool:
+    """Whether any part of the workbook marks a cell as a formula's error."""
+    status = path.stat()
+    return _scanned_for_errors(path, status.st_size, status.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)  # asked for each sheet of a workbook
+def _scanned_for_errors(path: Path, size: int, modified: int) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.endswith(".xml"):
+                    with archive.open(name) as part:
+                        tail = b""
+                        while chunk := part.read(_CHUNK):
+                            text = tail + chunk
+                            # the quoted `e` looked for first: a plain search is many times faster
+                            if (b'"e"' in text or b"'e'" in text) and _ERROR_CELL.search(text):
+                                return True
+                            tail = chunk[-16:]  # a match across two chunks
+    except (zipfile.BadZipFile, OSError) as error:
+        raise UnreadableWorkbook(f"not a readable XLSX workbook ({type(error).__name__})") from None
+    return False
 
 
 def cell_text(value: Any) -> str:

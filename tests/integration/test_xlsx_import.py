@@ -108,6 +108,25 @@ def test_a_formula_is_read_as_the_value_excel_saved_never_as_its_text(engine, tm
     assert (priya.name, priya.fte, priya.start_date) == ("Priya Shah", 0.8, date(2021, 9, 6))
 
 
+def test_a_formulas_error_is_refused_by_row_and_column_never_read_as_blank(engine, tmp_path):
+    """A broken lookup's `#N/A` in an end date: were it read as an empty cell (as calamine reads
+    errors), the leaver would stay in post."""
+    path = workbook(tmp_path / "export.xlsx", GOOD)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book["staff"]
+    column = [c.value for c in sheet[1]].index("end_date") + 1
+    sheet.cell(row=4, column=column, value="#N/A")  # openpyxl stores it as an error cell
+    assert sheet.cell(row=4, column=column).data_type == "e"
+    book.save(path)
+    with pytest.raises(ImportRejected) as rejected:
+        import_paths(engine, [path])
+    said = f"{path}:staff:4: end_date: '#N/A' is not a date in the form YYYY-MM-DD"
+    assert str(rejected.value.problems[0]) == said
+    assert load_snapshot(engine).staff == []
+
+
 def test_a_sheets_rows_and_columns_are_the_sheets_own_whatever_is_blank_before_them(tmp_path):
     """Cells read where the sheet holds them: blank rows and columns before the first used cell
     are kept, so that a problem names the row and column the council sees."""
