@@ -36,6 +36,10 @@ class UnreadableWorkbook(Exception):
     """Not an XLSX workbook that can be read (damaged, encrypted, or another format)."""
 
 
+def _unreadable(error: Exception, what: str = "workbook") -> UnreadableWorkbook:
+    return UnreadableWorkbook(f"not a readable XLSX {what} ({type(error).__name__})")
+
+
 def contract_sheets(path: Path) -> tuple[list[tuple[str, Input]], list[str]]:
     """The sheets of the workbook that hold inputs, each with its input, and the titles of those
     that do not (skipped, with a warning)."""
@@ -76,7 +80,7 @@ def _rows(path: Path, title: str) -> Iterator[Sequence[Any]]:
         try:
             sheet = book.get_sheet_by_name(title)
         except CalamineError as error:  # a damaged sheet in a workbook whose list of sheets reads
-            raise UnreadableWorkbook(f"not a readable XLSX worksheet ({type(error).__name__})") from None
+            raise _unreadable(error, "worksheet") from None
         # from the sheet's first row but its first used column: put back the blank columns
         # before it, so that a cell is named by the sheet's own row and column
         before = [""] * (sheet.start[1] if sheet.start else 0)
@@ -89,7 +93,7 @@ def _careful_rows(path: Path, title: str) -> Iterator[Sequence[Any]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableWorkbook(f"not a readable XLSX workbook ({type(error).__name__})") from None
+        raise _unreadable(error) from None
     try:
         yield from book[title].iter_rows(values_only=True)
     finally:
@@ -121,9 +125,9 @@ def _scanned_for_errors(path: Path, size: int, modified: int) -> bool:
                             # the quoted `e` looked for first: a plain search is many times faster
                             if (b'"e"' in text or b"'e'" in text) and _ERROR_CELL.search(text):
                                 return True
-                            tail = chunk[-16:]  # a match across two chunks
+                            tail = chunk[-64:]  # a match across two chunks
     except (zipfile.BadZipFile, OSError) as error:
-        raise UnreadableWorkbook(f"not a readable XLSX workbook ({type(error).__name__})") from None
+        raise _unreadable(error) from None
     return False
 
 
@@ -154,7 +158,7 @@ class _opened:
         try:
             self.book = CalamineWorkbook.from_path(str(self.path))
         except (CalamineError, OSError) as error:
-            raise UnreadableWorkbook(f"not a readable XLSX workbook ({type(error).__name__})") from None
+            raise _unreadable(error) from None
         return self.book
 
     def __exit__(self, *_: object) -> None:

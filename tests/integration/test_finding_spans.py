@@ -3,11 +3,9 @@ as the findings are kept, kept after the findings go, made from the nights kept 
 
 from datetime import date
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import insert, select
 
-from models.db import MIGRATIONS, make_engine, open_database
+from models.db import make_engine, open_database, upgrade
 from models.policy.findings import Finding, Kind, Stage
 from models.retention import Retention, prune
 from models.store import save_findings
@@ -71,11 +69,8 @@ def test_an_upgrade_makes_the_spans_the_nights_kept_would_have_made(database_url
         (D(2026, 11, 5), ["S1", "S3"]),
     ]
     old = make_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    upgrade(old, "0007")
     with old.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0007")
         for night, people in [(D(2026, 10, 30), []), *nights]:  # 30 Oct: its findings pruned
             connection.execute(
                 insert(NightRow),
